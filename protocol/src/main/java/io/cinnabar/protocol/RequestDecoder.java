@@ -1,0 +1,225 @@
+package io.cinnabar.protocol;
+
+import io.cinnabar.protocol.bytes.Numbers;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Incremental decoder of client requests: RESP multibulk ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}) and inline
+ * commands ({@code GET k\r\n}), with Redis 7.0's limits and error texts ({@code processMultibulkBuffer} and
+ * {@code processInlineBuffer} in networking.c).
+ *
+ * <p>The decoder keeps its position between calls, so a pipeline may arrive split at any byte. Each argument is
+ * copied once into its own {@code byte[]}, which the command may keep (a SET stores the value array as is).
+ * Not thread-safe: one decoder per connection.
+ */
+public final class RequestDecoder {
+    /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request and longest count line. */
+    public static final int INLINE_MAX_SIZE = 64 * 1024;
+    /** Bulk arguments bigger than this are filled as they arrive instead of being allocated whole up front. */
+    private static final int BIG_ARG = 64 * 1024;
+
+    private long maxBulkLength = 512L * 1024 * 1024;
+    private boolean authRequired;
+
+    private byte[][] argv = new byte[8][];
+    private int argc;
+    /** Arguments still expected in the current multibulk request; 0 when between requests. */
+    private int multibulkRemaining;
+    /** Length of the bulk argument being read, or -1 when its {@code $} line has not been read yet. */
+    private long bulkLength = -1;
+    private byte[] bulk;
+    private int bulkFilled;
+    private boolean inline;
+
+    public void maxBulkLength(long bytes) {
+        this.maxBulkLength = bytes;
+    }
+
+    /** While a client has not authenticated, Redis refuses large counts before allocating for them. */
+    public void authRequired(boolean required) {
+        this.authRequired = required;
+    }
+
+    /** Arguments of the last complete request; valid until the next call of {@link #decode}. */
+    public byte[][] argv() {
+        return argv;
+    }
+
+    public int argc() {
+        return argc;
+    }
+
+    /** True when the last request came as an inline command (redis-benchmark's PING_INLINE, telnet). */
+    public boolean lastWasInline() {
+        return inline;
+    }
+
+    /** True while part of a request has been read but not all of it. */
+    public boolean midRequest() {
+        return multibulkRemaining > 0;
+    }
+
+    /**
+     * Reads the next complete request from {@code in}, consuming its bytes.
+     *
+     * @return true when {@link #argv()} holds a request; false when more input is needed
+     */
+    public boolean decode(ByteBuf in) throws ProtocolException {
+        while (true) {
+            if (multibulkRemaining == 0) {
+                if (!in.isReadable()) {
+                    return false;
+                }
+                argc = 0;
+                if (in.getByte(in.readerIndex()) == '*') {
+                    inline = false;
+                    int status = readMultibulkCount(in);
+                    if (status < 0) {
+                        return false;
+                    }
+                    if (status == 0) {
+                        continue; // *0 or *-1: an empty request, skipped silently
+                    }
+                } else {
+                    inline = true;
+                    int status = readInline(in);
+                    if (status < 0) {
+                        return false;
+                    }
+                    if (status == 0) {
+                        continue; // blank line
+                    }
+                    return true;
+                }
+            }
+            if (!readBulks(in)) {
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /** Returns -1 if more input is needed, 0 for an empty request, 1 when a count was read. */
+    private int readMultibulkCount(ByteBuf in) throws ProtocolException {
+        int start = in.readerIndex();
+        int cr = in.indexOf(start, in.writerIndex(), (byte) '\r');
+        if (cr < 0) {
+            if (in.readableBytes() > INLINE_MAX_SIZE) {
+                throw new ProtocolException("Protocol error: too big mbulk count string");
+            }
+            return -1;
+        }
+        if (cr + 1 >= in.writerIndex()) {
+            return -1; // the \n of \r\n has not arrived
+        }
+        long count = Numbers.parseLong(in, start + 1, cr - start - 1);
+        if (count == Numbers.NOT_A_NUMBER && !Numbers.isLong(in, start + 1, cr - start - 1)
+                || count > Integer.MAX_VALUE) {
+            throw new ProtocolException("Protocol error: invalid multibulk length");
+        }
+        if (count > 10 && authRequired) {
+            throw new ProtocolException("Protocol error: unauthenticated multibulk length");
+        }
+        in.readerIndex(cr + 2);
+        if (count <= 0) {
+            return 0;
+        }
+        multibulkRemaining = (int) count;
+        if (argv.length < count) {
+            argv = new byte[(int) Math.min(count, 1024 * 1024)][];
+        }
+        bulkLength = -1;
+        return 1;
+    }
+
+    private boolean readBulks(ByteBuf in) throws ProtocolException {
+        while (multibulkRemaining > 0) {
+            if (bulkLength < 0) {
+                int start = in.readerIndex();
+                int cr = in.indexOf(start, in.writerIndex(), (byte) '\r');
+                if (cr < 0) {
+                    if (in.readableBytes() > INLINE_MAX_SIZE) {
+                        throw new ProtocolException("Protocol error: too big bulk count string");
+                    }
+                    return false;
+                }
+                if (cr + 1 >= in.writerIndex()) {
+                    return false;
+                }
+                byte first = in.getByte(start);
+                if (first != '$') {
+                    throw new ProtocolException("Protocol error: expected '$', got '" + (char) (first & 0xff) + "'");
+                }
+                long length = Numbers.parseLong(in, start + 1, cr - start - 1);
+                boolean valid = length != Numbers.NOT_A_NUMBER || Numbers.isLong(in, start + 1, cr - start - 1);
+                if (!valid || length < 0 || length > maxBulkLength) {
+                    throw new ProtocolException("Protocol error: invalid bulk length");
+                }
+                if (length > 16384 && authRequired) {
+                    throw new ProtocolException("Protocol error: unauthenticated bulk length");
+                }
+                in.readerIndex(cr + 2);
+                bulkLength = length;
+                bulk = new byte[(int) Math.min(length, BIG_ARG)];
+                bulkFilled = 0;
+            }
+            int want = (int) (bulkLength - bulkFilled);
+            int available = in.readableBytes();
+            if (want > 0) {
+                int take = Math.min(want, available);
+                if (take > 0) {
+                    if (bulkFilled + take > bulk.length) {
+                        long grown = Math.max((long) bulk.length * 2, bulkFilled + (long) take);
+                        bulk = java.util.Arrays.copyOf(bulk, (int) Math.min(grown, bulkLength));
+                    }
+                    in.readBytes(bulk, bulkFilled, take);
+                    bulkFilled += take;
+                    available -= take;
+                }
+                if (bulkFilled < bulkLength) {
+                    return false;
+                }
+            }
+            // Redis skips the two bytes after the payload without looking at them; so do we.
+            if (available < 2) {
+                return false;
+            }
+            in.skipBytes(2);
+            argv[argc++] = bulk;
+            bulk = null;
+            bulkLength = -1;
+            multibulkRemaining--;
+        }
+        return true;
+    }
+
+    /** Returns -1 if more input is needed, 0 for a blank line, 1 when argv holds a request. */
+    private int readInline(ByteBuf in) throws ProtocolException {
+        int start = in.readerIndex();
+        int nl = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        if (nl < 0) {
+            if (in.readableBytes() > INLINE_MAX_SIZE) {
+                throw new ProtocolException("Protocol error: too big inline request");
+            }
+            return -1;
+        }
+        int end = nl;
+        if (end > start && in.getByte(end - 1) == '\r') {
+            end--;
+        }
+        argc = InlineSplitter.split(in, start, end, this);
+        if (argc < 0) {
+            argc = 0;
+            throw new ProtocolException("Protocol error: unbalanced quotes in request");
+        }
+        in.readerIndex(nl + 1);
+        return argc == 0 ? 0 : 1;
+    }
+
+    void addInlineArg(int index, byte[] arg) {
+        if (index >= argv.length) {
+            argv = java.util.Arrays.copyOf(argv, argv.length * 2);
+        }
+        argv[index] = arg;
+    }
+}

@@ -1,0 +1,189 @@
+package io.cinnabar.server;
+
+import io.cinnabar.server.exec.Config;
+import io.cinnabar.server.exec.Engine;
+import io.cinnabar.server.exec.Log;
+import io.cinnabar.server.exec.ServerClock;
+import io.cinnabar.server.net.NetServer;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An embedded Redis 7.0 compatible server.
+ *
+ * <pre>{@code
+ * try (CinnabarServer server = CinnabarServer.builder().port(0).build().start()) {
+ *     // connect any Redis client to 127.0.0.1:server.port()
+ *     server.clock().advance(Duration.ofMinutes(5)); // keys expire as if five minutes passed
+ * }
+ * }</pre>
+ *
+ * Start and close leave no threads or listening ports behind. Thread-safe.
+ */
+public final class CinnabarServer implements AutoCloseable {
+    private final Config config;
+    private final boolean quiet;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Engine engine;
+    private NetServer net;
+    private VirtualClock clock;
+    private volatile boolean running;
+
+    CinnabarServer(Config config, boolean quiet) {
+        this.config = config;
+        this.quiet = quiet;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalStateException naming the address and port if it cannot listen (for example, a busy port)
+     */
+    public synchronized CinnabarServer start() {
+        if (running) {
+            return this;
+        }
+        Log log = new Log(config, quiet);
+        engine = new Engine(config, new ServerClock(), log);
+        engine.onShutdownRequest(() -> {
+            Thread t = new Thread(this::close, "cinnabar-shutdown");
+            t.start();
+        });
+        net = new NetServer(engine);
+        try {
+            net.start(config.bind(), config.port());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
+                    + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        clock = new VirtualClock(engine);
+        running = true;
+        log.notice("Ready to accept connections tcp on " + config.bind() + ":" + net.port());
+        return this;
+    }
+
+    /** The port it listens on (the one picked when built with port 0). */
+    public int port() {
+        requireRunning();
+        return net.port();
+    }
+
+    /** The first bind address. */
+    public String host() {
+        String first = config.bind().trim().split("\\s+")[0];
+        return first.startsWith("-") ? first.substring(1) : first;
+    }
+
+    /** {@code redis://host:port}, with the password when one is set. */
+    public URI uri() {
+        String auth = config.requiresPassword() ? ":" + config.requirepass() + "@" : "";
+        return URI.create("redis://" + auth + host() + ":" + port());
+    }
+
+    /** The server's clock; {@code clock().advance(Duration)} moves time for expiry. */
+    public VirtualClock clock() {
+        requireRunning();
+        return clock;
+    }
+
+    /** Empties every database (FLUSHALL), as the JUnit extension does between tests. */
+    public void flushAll() {
+        requireRunning();
+        engine.call(() -> {
+            engine.keyspace().flushAll();
+            return null;
+        });
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Blocks until the server stops (SHUTDOWN or {@link #close()}). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops serving, closes every connection and ends the executor thread. */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        net.stop();
+        stopped.countDown();
+    }
+
+    private void requireRunning() {
+        if (!running) {
+            throw new IllegalStateException("the server is not running");
+        }
+    }
+
+    /** Configures a server; every option has Redis's name and default, but the port picks a free one when 0. */
+    public static final class Builder {
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private boolean quiet = true;
+
+        Builder() {
+            settings.put("port", "0");
+        }
+
+        /** The port; 0 (the default here) picks a free one, read it back with {@link CinnabarServer#port()}. */
+        public Builder port(int port) {
+            return config("port", Integer.toString(port));
+        }
+
+        /** Addresses to listen on, space separated (Redis's {@code bind}); default 127.0.0.1. */
+        public Builder bind(String addresses) {
+            return config("bind", addresses);
+        }
+
+        /** The default user's password ({@code requirepass}). */
+        public Builder password(String password) {
+            return config("requirepass", password);
+        }
+
+        public Builder databases(int count) {
+            return config("databases", Integer.toString(count));
+        }
+
+        /** Any supported config parameter, as in redis.conf. */
+        public Builder config(String name, String value) {
+            settings.put(name, value);
+            return this;
+        }
+
+        /** Log to stdout as the launcher does (embedded servers are quiet unless a logfile is set). */
+        public Builder logToStdout() {
+            quiet = false;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException with Redis's reason if a parameter is unknown or its value invalid
+         */
+        public CinnabarServer build() {
+            Config config = new Config();
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                try {
+                    config.set(e.getKey(), e.getValue());
+                } catch (Config.InvalidValue ex) {
+                    throw new IllegalArgumentException("'" + e.getKey() + " " + e.getValue() + "': " + ex.getMessage());
+                }
+            }
+            return new CinnabarServer(config, quiet);
+        }
+    }
+
+    static CinnabarServer of(Config config, boolean quiet) {
+        return new CinnabarServer(config, quiet);
+    }
+}

@@ -1,0 +1,125 @@
+package io.cinnabar.server;
+
+import io.cinnabar.server.exec.Config;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads redis-server style configuration: an optional config file, then {@code --name value ...} arguments, which
+ * Redis turns into more config lines ({@code loadServerConfigFromString}). Errors carry Redis's fatal message.
+ */
+final class ConfigLoader {
+    /** A configuration Redis would refuse at start; {@link #getMessage()} is the whole fatal report. */
+    static final class FatalConfigError extends Exception {
+        FatalConfigError(String report) {
+            super(report, null, false, false);
+        }
+    }
+
+    private ConfigLoader() {
+    }
+
+    /** Builds the configuration from redis-server's arguments. */
+    static Config fromArguments(String[] args) throws FatalConfigError, IOException {
+        Config config = new Config();
+        StringBuilder text = new StringBuilder();
+        int j = 0;
+        if (args.length > 0 && !args[0].startsWith("--")) {
+            Path file = Path.of(args[0]);
+            if (!Files.isReadable(file)) {
+                throw new FatalConfigError("Fatal error, can't open config file '" + args[0]
+                        + "': No such file or directory");
+            }
+            text.append(Files.readString(file, StandardCharsets.UTF_8));
+            config.configFile(file.toAbsolutePath().toString());
+            j = 1;
+        }
+        StringBuilder options = new StringBuilder();
+        for (; j < args.length; j++) {
+            String a = args[j];
+            if (a.startsWith("--") && a.length() > 2) {
+                options.append('\n').append(a.substring(2)).append(' ');
+            } else {
+                options.append(repr(a)).append(' ');
+            }
+        }
+        text.append(options);
+        load(config, text.toString());
+        return config;
+    }
+
+    /** sdscatrepr: arguments become quoted strings, so that {@code --save ''} reads as {@code save ""}. */
+    private static String repr(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    static void load(Config config, String text) throws FatalConfigError {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            List<String> argv = split(line);
+            if (argv == null) {
+                throw fatal(i, line, "Unbalanced quotes in configuration line");
+            }
+            if (argv.isEmpty()) {
+                continue;
+            }
+            String name = argv.get(0).toLowerCase(Locale.ROOT);
+            Config.Param p = config.find(name);
+            if (p == null) {
+                throw fatal(i, line, "Bad directive or wrong number of arguments");
+            }
+            boolean variadic = name.equals("save") || name.equals("bind");
+            if (variadic ? argv.size() < 2 : argv.size() != 2) {
+                throw fatal(i, line, "wrong number of arguments");
+            }
+            try {
+                p.set(String.join(" ", argv.subList(1, argv.size())));
+            } catch (Config.InvalidValue e) {
+                throw fatal(i, line, e.getMessage());
+            }
+        }
+    }
+
+    private static FatalConfigError fatal(int index, String line, String reason) {
+        return new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n"
+                + "Reading the configuration file, at line " + (index + 1) + "\n"
+                + ">>> '" + line + "'\n" + reason);
+    }
+
+    /** sdssplitargs over a config line; null for unbalanced quotes. */
+    private static List<String> split(String line) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer((line + "\n").getBytes(StandardCharsets.UTF_8));
+        io.cinnabar.protocol.RequestDecoder decoder = new io.cinnabar.protocol.RequestDecoder();
+        List<String> out = new ArrayList<>();
+        try {
+            if (decoder.decode(buf)) {
+                for (int i = 0; i < decoder.argc(); i++) {
+                    out.add(new String(decoder.argv()[i], StandardCharsets.UTF_8));
+                }
+            }
+        } catch (io.cinnabar.protocol.ProtocolException e) {
+            return null;
+        }
+        return out;
+    }
+}

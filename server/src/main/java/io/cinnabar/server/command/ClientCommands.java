@@ -1,0 +1,367 @@
+package io.cinnabar.server.command;
+
+import io.cinnabar.server.error.Errors;
+import io.cinnabar.server.exec.Client;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** CLIENT subcommands, as networking.c in Redis 7.0 (and SETINFO as 7.2). */
+final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    static void id(Client c) {
+        c.reply.integer(c.id);
+    }
+
+    static void setname(Client c) {
+        if (setName(c, c.argv[2])) {
+            c.reply.ok();
+        }
+    }
+
+    /** clientSetNameOrReply: an empty name clears it; spaces and specials are refused. */
+    static boolean setName(Client c, byte[] name) {
+        if (name.length == 0) {
+            c.name = null;
+            return true;
+        }
+        for (byte b : name) {
+            if (b < '!' || b > '~') {
+                c.error(Errors.CLIENT_NAME_SPACES);
+                return false;
+            }
+        }
+        c.name = name;
+        return true;
+    }
+
+    static void getname(Client c) {
+        if (c.name == null) {
+            c.reply.nullBulk();
+        } else {
+            c.reply.bulk(c.name);
+        }
+    }
+
+    static void setinfo(Client c) {
+        byte[] attr = c.argv[2];
+        boolean libName = Args.is(attr, "lib-name");
+        if (!libName && !Args.is(attr, "lib-ver")) {
+            c.error("ERR Unrecognized option '" + Args.string(attr) + "'");
+            return;
+        }
+        byte[] value = c.argv[3];
+        for (byte b : value) {
+            if (b < '!' || b > '~') {
+                c.error("ERR " + Args.string(attr) + " cannot contain spaces, newlines or special characters.");
+                return;
+            }
+        }
+        String v = new String(value, StandardCharsets.UTF_8);
+        if (libName) {
+            c.libName = v;
+        } else {
+            c.libVersion = v;
+        }
+        c.reply.ok();
+    }
+
+    static void list(Client c) {
+        List<Client> selected = new ArrayList<>();
+        if (c.argc == 4 && Args.is(c.argv[2], "type")) {
+            String type = clientType(c.argv[3]);
+            if (type == null) {
+                c.error("ERR Unknown client type '" + Args.string(c.argv[3]) + "'");
+                return;
+            }
+            if (type.equals("normal")) {
+                for (Client other : c.engine.clients()) {
+                    selected.add(other);
+                }
+            }
+        } else if (c.argc > 3 && Args.is(c.argv[2], "id")) {
+            for (int j = 3; j < c.argc; j++) {
+                if (!Args.longArg(c, j, Errors.of("ERR Invalid client ID"))) {
+                    return;
+                }
+                Client other = c.engine.client(c.parsedLong);
+                if (other != null) {
+                    selected.add(other);
+                }
+            }
+        } else if (c.argc != 2) {
+            c.syntaxError();
+            return;
+        } else {
+            for (Client other : c.engine.clients()) {
+                selected.add(other);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Client other : selected) {
+            appendInfo(sb, other).append('\n');
+        }
+        c.reply.verbatim("txt", sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void info(Client c) {
+        StringBuilder sb = new StringBuilder();
+        appendInfo(sb, c).append('\n');
+        c.reply.verbatim("txt", sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** getClientTypeByName: our clients are all "normal"; the other types exist and simply match nobody. */
+    private static String clientType(byte[] name) {
+        for (String t : new String[] {"normal", "slave", "replica", "pubsub", "master"}) {
+            if (Args.is(name, t)) {
+                return t.equals("slave") ? "replica" : t;
+            }
+        }
+        return null;
+    }
+
+    /** catClientInfoString, with Redis 7.0's fields in its order. */
+    static StringBuilder appendInfo(StringBuilder sb, Client c) {
+        long now = c.engine.clock().millis();
+        String flags = (c.monitor ? "O" : "") + (c.postponed() ? "b" : "") + (c.noEvict ? "e" : "");
+        long argvMem = 0;
+        if (c.argv != null) {
+            for (int i = 0; i < c.argc; i++) {
+                argvMem += c.argv[i].length;
+            }
+        }
+        int qbuf = c.connection() == null ? 0 : c.connection().queryBufferBytes();
+        int obl = c.connection() == null ? 0 : c.connection().outputBufferBytes();
+        sb.append("id=").append(c.id)
+                .append(" addr=").append(c.connection() == null ? "" : c.connection().remoteAddress())
+                .append(" laddr=").append(c.connection() == null ? "" : c.connection().localAddress())
+                .append(" fd=").append(c.connection() == null ? -1 : c.connection().fd())
+                .append(" name=").append(c.nameString())
+                .append(" age=").append((now - c.createdAt) / 1000)
+                .append(" idle=").append((now - c.lastInteraction) / 1000)
+                .append(" flags=").append(flags.isEmpty() ? "N" : flags)
+                .append(" db=").append(c.db.id)
+                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" qbuf=").append(qbuf)
+                .append(" qbuf-free=0")
+                .append(" argv-mem=").append(argvMem)
+                .append(" multi-mem=0")
+                .append(" rbs=").append(obl)
+                .append(" rbp=").append(obl)
+                .append(" obl=").append(obl)
+                .append(" oll=0 omem=0")
+                .append(" tot-mem=").append(qbuf + obl + argvMem)
+                .append(" events=r")
+                .append(" cmd=").append(c.lastCmd == null ? "NULL" : c.lastCmd.fullName)
+                .append(" user=").append(c.user)
+                .append(" redir=-1")
+                .append(" resp=").append(c.reply.protocol());
+        return sb;
+    }
+
+    static void kill(Client c) {
+        String addr = null;
+        String laddr = null;
+        String type = null;
+        long id = 0;
+        String user = null;
+        boolean skipMe = true;
+        if (c.argc == 3) {
+            addr = Args.string(c.argv[2]);
+            skipMe = false; // the old form may kill the caller
+        } else if (c.argc > 3 && c.argc % 2 == 0) {
+            for (int i = 2; i < c.argc; i += 2) {
+                byte[] opt = c.argv[i];
+                String value = Args.string(c.argv[i + 1]);
+                if (Args.is(opt, "id")) {
+                    if (!Args.longArg(c, i + 1, 1, Long.MAX_VALUE, Errors.of("ERR client-id should be greater than 0"))) {
+                        return;
+                    }
+                    id = c.parsedLong;
+                } else if (Args.is(opt, "type")) {
+                    type = clientType(c.argv[i + 1]);
+                    if (type == null) {
+                        c.error("ERR Unknown client type '" + value + "'");
+                        return;
+                    }
+                } else if (Args.is(opt, "addr")) {
+                    addr = value;
+                } else if (Args.is(opt, "laddr")) {
+                    laddr = value;
+                } else if (Args.is(opt, "user")) {
+                    if (!value.equals("default")) {
+                        c.error("ERR No such user '" + value + "'");
+                        return;
+                    }
+                    user = value;
+                } else if (Args.is(opt, "skipme")) {
+                    if (Args.is(c.argv[i + 1], "yes")) {
+                        skipMe = true;
+                    } else if (Args.is(c.argv[i + 1], "no")) {
+                        skipMe = false;
+                    } else {
+                        c.syntaxError();
+                        return;
+                    }
+                } else {
+                    c.syntaxError();
+                    return;
+                }
+            }
+        } else {
+            c.syntaxError();
+            return;
+        }
+        List<Client> victims = new ArrayList<>();
+        boolean closeSelf = false;
+        for (Client other : c.engine.clients()) {
+            if (other.connection() == null) {
+                continue;
+            }
+            if (addr != null && !addr.equals(other.connection().remoteAddress())) {
+                continue;
+            }
+            if (laddr != null && !laddr.equals(other.connection().localAddress())) {
+                continue;
+            }
+            if (type != null && !type.equals("normal")) {
+                continue;
+            }
+            if (id != 0 && other.id != id) {
+                continue;
+            }
+            if (user != null && !user.equals(other.user)) {
+                continue;
+            }
+            if (other == c) {
+                if (skipMe) {
+                    continue;
+                }
+                closeSelf = true;
+            } else {
+                victims.add(other);
+            }
+        }
+        for (Client v : victims) {
+            v.connection().close();
+        }
+        int killed = victims.size() + (closeSelf ? 1 : 0);
+        if (c.argc == 3) {
+            if (killed == 0) {
+                c.error(Errors.NO_SUCH_CLIENT);
+            } else {
+                c.reply.ok();
+            }
+        } else {
+            c.reply.integer(killed);
+        }
+        if (closeSelf) {
+            c.closing = true;
+            c.connection().closeAfterReply();
+        }
+    }
+
+    static void reply(Client c) {
+        byte[] mode = c.argv[2];
+        if (Args.is(mode, "on")) {
+            c.replyMode = Client.REPLY_ON;
+            c.reply.ok();
+        } else if (Args.is(mode, "off")) {
+            c.replyMode = Client.REPLY_OFF;
+        } else if (Args.is(mode, "skip")) {
+            if (c.replyMode != Client.REPLY_OFF) {
+                c.replyMode = Client.REPLY_SKIP_NEXT;
+            }
+        } else {
+            c.syntaxError();
+        }
+    }
+
+    static void noEvict(Client c) {
+        if (Args.is(c.argv[2], "on")) {
+            c.noEvict = true;
+            c.reply.ok();
+        } else if (Args.is(c.argv[2], "off")) {
+            c.noEvict = false;
+            c.reply.ok();
+        } else {
+            c.syntaxError();
+        }
+    }
+
+    static void pause(Client c) {
+        boolean all = true;
+        if (c.argc == 4) {
+            if (Args.is(c.argv[3], "write")) {
+                all = false;
+            } else if (!Args.is(c.argv[3], "all")) {
+                c.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+                return;
+            }
+        }
+        if (!Args.longArg(c, 2, Errors.TIMEOUT_NOT_INTEGER)) {
+            return;
+        }
+        long timeout = c.parsedLong;
+        if (timeout < 0) {
+            c.error(Errors.TIMEOUT_NEGATIVE);
+            return;
+        }
+        long now = c.engine.keyspace().now;
+        if (timeout > 0 && timeout > Long.MAX_VALUE - now) {
+            c.error("ERR timeout is out of range");
+            return;
+        }
+        c.engine.pause(timeout > 0 ? now + timeout : 0, all);
+        c.reply.ok();
+    }
+
+    static void unpause(Client c) {
+        c.engine.unpause();
+        c.reply.ok();
+    }
+
+    static void help(Client c) {
+        Help.reply(c, "CLIENT",
+                "GETNAME",
+                "    Return the name of the current connection.",
+                "ID",
+                "    Return the ID of the current connection.",
+                "INFO",
+                "    Return information about the current client connection.",
+                "KILL <ip:port>",
+                "    Kill connection made from <ip:port>.",
+                "KILL <option> <value> [<option> <value> [...]]",
+                "    Kill connections. Options are:",
+                "    * ADDR (<ip:port>|<unixsocket>:0)",
+                "      Kill connections made from the specified address",
+                "    * LADDR (<ip:port>|<unixsocket>:0)",
+                "      Kill connections made to specified local address",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                "      Kill connections by type.",
+                "    * USER <username>",
+                "      Kill connections authenticated by <username>.",
+                "    * SKIPME (YES|NO)",
+                "      Skip killing current connection (default: yes).",
+                "LIST [options ...]",
+                "    Return information about client connections. Options:",
+                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                "      Return clients of specified type.",
+                "UNPAUSE",
+                "    Stop the current client pause, resuming traffic.",
+                "PAUSE <timeout> [WRITE|ALL]",
+                "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                "REPLY (ON|OFF|SKIP)",
+                "    Control the replies sent to the current connection.",
+                "SETINFO <option> <value>",
+                "    Set client meta attr. Options are:",
+                "    * LIB-NAME: the client lib name.",
+                "    * LIB-VER: the client lib version.",
+                "SETNAME <name>",
+                "    Assign the name <name> to the current connection.",
+                "NO-EVICT (ON|OFF)",
+                "    Protect current client connection from eviction.");
+    }
+}

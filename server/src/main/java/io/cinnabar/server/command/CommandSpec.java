@@ -1,0 +1,83 @@
+package io.cinnabar.server.command;
+
+import io.cinnabar.protocol.RespValue;
+
+/**
+ * One command or subcommand as Redis 7.0 describes it (arity with its sign convention, flags, legacy key
+ * positions, ACL categories, docs), with its handler and its INFO commandstats counters.
+ */
+public final class CommandSpec {
+    /** Lower-case full name: {@code get}, or {@code client|id} for a subcommand. */
+    public final String fullName;
+    /** Lower-case name as typed: {@code get}, {@code id}. */
+    public final String name;
+    public final int arity;
+    public final long flags;
+    public final int firstKey;
+    public final int lastKey;
+    public final int keyStep;
+    public final String group;
+    final CommandHandler handler;
+    final CommandSpec parent;
+    NameTable<CommandSpec> subcommands;
+    /** The recorded COMMAND INFO entry (subcommands without a handler removed). */
+    RespValue info;
+    /** The recorded COMMAND DOCS value (the map after the name). */
+    RespValue docs;
+
+    public long calls;
+    public long micros;
+    public long rejectedCalls;
+    public long failedCalls;
+
+    CommandSpec(String fullName, String name, int arity, long flags, int firstKey, int lastKey, int keyStep,
+                String group, CommandHandler handler, CommandSpec parent) {
+        this.fullName = fullName;
+        this.name = name;
+        this.arity = arity;
+        this.flags = flags;
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.keyStep = keyStep;
+        this.group = group;
+        this.handler = handler;
+        this.parent = parent;
+    }
+
+    public boolean has(long flag) {
+        return (flags & flag) != 0;
+    }
+
+    public boolean hasSubcommands() {
+        return subcommands != null;
+    }
+
+    /** True if {@code argc} arguments (the name included) satisfy the arity: exact if positive, a minimum if not. */
+    public boolean arityAccepts(int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+
+    public boolean hasKeys() {
+        return firstKey > 0;
+    }
+
+    public RespValue info() {
+        return info;
+    }
+
+    public RespValue docs() {
+        return docs;
+    }
+
+    public void resetStats() {
+        calls = 0;
+        micros = 0;
+        rejectedCalls = 0;
+        failedCalls = 0;
+    }
+
+    @Override
+    public String toString() {
+        return fullName;
+    }
+}

@@ -1,0 +1,174 @@
+package io.cinnabar.server.command;
+
+import io.cinnabar.protocol.bytes.Ascii;
+import io.cinnabar.server.db.Keyspace;
+import io.cinnabar.server.error.Errors;
+import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.exec.Config;
+import io.cinnabar.server.exec.Engine;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Runs one request through Redis 7.0's processCommand checks, in its order and with its texts, then calls the
+ * command (call()): time snapshot, statistics, slow log, MONITOR, the propagation tap, CLIENT REPLY modes.
+ * Command bodies never repeat these checks. Re-entrant for scripts: a nested call keeps the outer time snapshot.
+ */
+public final class Dispatcher {
+    private static final byte[] QUIT = Ascii.bytes("quit");
+    private final Engine engine;
+    private final CommandTable table;
+    private final Keyspace keyspace;
+    private final Config config;
+    private final CommandSpec debug;
+    private int nesting;
+
+    public Dispatcher(Engine engine) {
+        this.engine = engine;
+        this.table = engine.commands();
+        this.keyspace = engine.keyspace();
+        this.config = engine.config();
+        this.debug = table.byFullName("debug");
+    }
+
+    /** Outcome of {@link #execute}. */
+    public enum Result {
+        /** Replied (possibly with an error). */
+        DONE,
+        /** Held by CLIENT PAUSE: keep the request in the client and stop reading its input until resumed. */
+        POSTPONED
+    }
+
+    /**
+     * Processes the request in {@code c.argv[0..argc)}. Under CLIENT REPLY OFF or SKIP the reply is written and
+     * then taken back, errors included, judged by the mode after the command ran (CLIENT REPLY ON answers OK).
+     */
+    public Result execute(Client c) {
+        if (c.replyMode == Client.REPLY_SKIP_NEXT) {
+            c.replyMode = Client.REPLY_SKIP;
+        }
+        ByteBuf out = c.reply.buffer();
+        int replyStart = out.writerIndex();
+        Result result = process(c);
+        if (result == Result.DONE && (c.replyMode == Client.REPLY_OFF || c.replyMode == Client.REPLY_SKIP)) {
+            if (c.reply.buffer() == out) {
+                out.writerIndex(replyStart);
+            }
+            if (c.replyMode == Client.REPLY_SKIP) {
+                c.replyMode = Client.REPLY_ON;
+            }
+        }
+        return result;
+    }
+
+    private Result process(Client c) {
+        byte[][] argv = c.argv;
+        int argc = c.argc;
+        c.lastInteraction = engine.clock().millis();
+        if (Ascii.equalsIgnoreCase(argv[0], QUIT)) {
+            // Redis 7.0 answers QUIT before looking anything up, whatever its arguments
+            c.reply.ok();
+            c.closing = true;
+            c.connection().closeAfterReply();
+            return Result.DONE;
+        }
+        CommandSpec cmd = table.lookup(argv, argc);
+        if (cmd == null) {
+            rejectUnknown(c, argv, argc);
+            return Result.DONE;
+        }
+        c.cmd = cmd;
+        if (!cmd.arityAccepts(argc)) {
+            reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            return Result.DONE;
+        }
+        if (!c.authenticated && !cmd.has(CommandFlags.NO_AUTH)) {
+            cmd.rejectedCalls++;
+            c.error(Errors.NOAUTH);
+            return Result.DONE;
+        }
+        if (cmd == debug && !debugAllowed(c)) {
+            cmd.rejectedCalls++;
+            c.error(Errors.DEBUG_DISABLED);
+            return Result.DONE;
+        }
+        if (engine.paused() && engine.pausedFor(cmd)) {
+            engine.postpone(c);
+            return Result.POSTPONED;
+        }
+        call(c, cmd);
+        return Result.DONE;
+    }
+
+    /** allowProtectedAction: enable-debug-command yes, or local and the client is on loopback. */
+    private boolean debugAllowed(Client c) {
+        String setting = config.enableDebugCommand();
+        return setting.equals("yes") || (setting.equals("local") && c.connection() != null && c.connection().isLocal());
+    }
+
+    private void reject(Client c, CommandSpec cmd, String message) {
+        cmd.rejectedCalls++;
+        c.error(message);
+    }
+
+    private static void rejectUnknown(Client c, byte[][] argv, int argc) {
+        String name = truncated(argv[0], 128);
+        CommandSpec base = c.engine.commands().get(argv[0]);
+        if (base != null && base.hasSubcommands()) {
+            c.error("ERR unknown subcommand '" + truncated(argv[1], 128) + "'. Try "
+                    + name.toUpperCase(java.util.Locale.ROOT) + " HELP.");
+            return;
+        }
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argc && args.length() < 128; i++) {
+            args.append('\'').append(truncated(argv[i], 128 - args.length())).append("' ");
+        }
+        c.error("ERR unknown command '" + name + "', with args beginning with: " + args);
+    }
+
+    private static String truncated(byte[] arg, int max) {
+        int len = Math.min(arg.length, max);
+        return new String(arg, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** Runs an accepted command and does the bookkeeping Redis's call() does. */
+    public void call(Client c, CommandSpec cmd) {
+        boolean topLevel = nesting == 0;
+        if (topLevel) {
+            keyspace.now = engine.clock().millis();
+        }
+        nesting++;
+        c.lastCmd = cmd;
+        long dirtyBefore = keyspace.dirty;
+        c.clearFailed();
+        long start = System.nanoTime();
+        try {
+            cmd.handler.run(c);
+        } finally {
+            nesting--;
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        cmd.calls++;
+        cmd.micros += micros;
+        if (c.failed()) {
+            cmd.failedCalls++;
+        }
+        engine.stats().commandsProcessed++;
+        if (!cmd.has(CommandFlags.SKIP_SLOWLOG) && config.slowlogLogSlowerThan() >= 0
+                && micros >= config.slowlogLogSlowerThan()) {
+            engine.slowLogAdd(c, c.argv, c.argc, micros);
+        }
+        long millis = micros / 1000;
+        if (config.latencyMonitorThreshold() > 0) {
+            engine.latency().record(cmd.has(CommandFlags.FAST) ? "fast-command" : "command", millis,
+                    config.latencyMonitorThreshold(), keyspace.now);
+        }
+        if (keyspace.dirty != dirtyBefore && keyspace.propagator().active() && !c.propagationHandled()) {
+            keyspace.propagator().feed(c.db.id, c.argv, c.argc);
+        }
+        c.propagationHandled(false);
+        if (engine.hasMonitors() && !cmd.has(CommandFlags.SKIP_MONITOR) && !cmd.has(CommandFlags.ADMIN)) {
+            engine.feedMonitors(c, c.argv, c.argc);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.cinnabar.server.db;
+
+import java.util.SplittableRandom;
+
+/**
+ * One numbered database: its keys, their values and expiry times. Expired keys are removed lazily when looked up
+ * and actively by {@link ActiveExpiry}. Not thread-safe: owned by the executor thread.
+ */
+public final class Database {
+    /** Lookup flag: don't update the key's access time (TYPE, TTL, OBJECT, EXISTS). */
+    public static final int NOTOUCH = 1;
+    /** Lookup flag: don't count a keyspace hit or miss. */
+    public static final int NOSTATS = 2;
+
+    public final int id;
+    final Keyspace keyspace;
+    Dict keys;
+    Dict expires;
+    /** Cursor of the active expiry scan over {@link #expires}. */
+    long expiryCursor;
+    /** Average TTL of the keys the active cycle sampled, as INFO keyspace's avg_ttl. */
+    long averageTtl;
+
+    Database(Keyspace keyspace, int id, int seed) {
+        this.keyspace = keyspace;
+        this.id = id;
+        this.keys = new Dict(seed);
+        this.expires = new Dict(seed);
+    }
+
+    public int size() {
+        return keys.size();
+    }
+
+    public int volatileSize() {
+        return expires.size();
+    }
+
+    public long averageTtl() {
+        return averageTtl;
+    }
+
+    /** Looks a key up for reading: expires it if due, counts a hit or miss, touches its access time. */
+    public Dict.Entry lookupRead(byte[] key) {
+        return lookup(key, 0);
+    }
+
+    public Dict.Entry lookup(byte[] key, int flags) {
+        Dict.Entry e = keys.find(key);
+        if (e != null && e.expireAt != Dict.NO_EXPIRE && keyspace.now > e.expireAt) {
+            expireNow(e);
+            e = null;
+        }
+        if ((flags & NOSTATS) == 0) {
+            if (e == null) {
+                keyspace.misses++;
+            } else {
+                keyspace.hits++;
+            }
+        }
+        if (e != null && (flags & NOTOUCH) == 0) {
+            e.lru = keyspace.lruClock();
+        }
+        return e;
+    }
+
+    /** The entry as stored, expired or not, with no side effects (DEBUG DIGEST-VALUE). */
+    public Dict.Entry peek(byte[] key) {
+        return keys.find(key);
+    }
+
+    /** Looks a key up for writing: expires it if due and touches it; no hit/miss statistics. */
+    public Dict.Entry lookupWrite(byte[] key) {
+        return lookup(key, NOSTATS);
+    }
+
+    /** True if the key exists and has not expired, with no side effects but lazy expiry. */
+    public boolean exists(byte[] key) {
+        return lookup(key, NOSTATS | NOTOUCH) != null;
+    }
+
+    /** Adds a key that does not exist (the caller looked it up first). */
+    public Dict.Entry add(byte[] key, Object value) {
+        Dict.Entry e = keys.insert(key);
+        e.value = value;
+        e.lru = keyspace.lruClock();
+        return e;
+    }
+
+    /**
+     * Sets a key to a value as Redis's setKey does: overwrites any value and, unless {@code keepTtl}, forgets the
+     * old expiry time.
+     */
+    public Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
+        Dict.Entry e = lookupWrite(key);
+        if (e == null) {
+            return add(key, value);
+        }
+        e.value = value;
+        if (!keepTtl && e.expireAt != Dict.NO_EXPIRE) {
+            removeExpire(e);
+        }
+        return e;
+    }
+
+    /** Removes a key; true if it existed (expired keys count as absent). */
+    public boolean delete(byte[] key) {
+        Dict.Entry e = lookupWrite(key);
+        if (e == null) {
+            return false;
+        }
+        unlink(e);
+        return true;
+    }
+
+    /** Removes an entry known to be present. */
+    public void unlink(Dict.Entry e) {
+        keys.remove(e.key);
+        if (e.expireAt != Dict.NO_EXPIRE) {
+            expires.remove(e.key);
+        }
+    }
+
+    public void setExpire(Dict.Entry e, long at) {
+        if (e.expireAt == Dict.NO_EXPIRE) {
+            Dict.Entry index = expires.insert(e.key);
+            index.value = e;
+        }
+        e.expireAt = at;
+    }
+
+    public void removeExpire(Dict.Entry e) {
+        if (e.expireAt != Dict.NO_EXPIRE) {
+            expires.remove(e.key);
+            e.expireAt = Dict.NO_EXPIRE;
+        }
+    }
+
+    /** Deletes a key whose time has passed, counts it and propagates the deletion. */
+    void expireNow(Dict.Entry e) {
+        unlink(e);
+        keyspace.expiredKeys++;
+        keyspace.propagateExpired(id, e.key);
+    }
+
+    public Dict.Entry random(SplittableRandom random) {
+        return keys.random(random);
+    }
+
+    public long scan(long cursor, Dict.Visitor visitor) {
+        return keys.scan(cursor, visitor);
+    }
+
+    public void forEach(Dict.Visitor visitor) {
+        keys.forEach(visitor);
+    }
+
+    public void clear() {
+        keys.clear();
+        expires.clear();
+        expiryCursor = 0;
+        averageTtl = 0;
+    }
+
+    /** Exchanges contents with another database (SWAPDB). */
+    void swapWith(Database other) {
+        Dict k = keys;
+        Dict x = expires;
+        long avg = averageTtl;
+        keys = other.keys;
+        expires = other.expires;
+        averageTtl = other.averageTtl;
+        other.keys = k;
+        other.expires = x;
+        other.averageTtl = avg;
+        expiryCursor = 0;
+        other.expiryCursor = 0;
+    }
+
+    /** Moves rehashing forward for up to about a millisecond, as databasesCron's incrementallyRehash. */
+    boolean rehashSome() {
+        boolean more = keys.rehash(100);
+        more |= expires.rehash(100);
+        return more;
+    }
+}

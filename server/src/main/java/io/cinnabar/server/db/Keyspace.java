@@ -1,0 +1,110 @@
+package io.cinnabar.server.db;
+
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+
+/**
+ * All databases and the statistics Redis keeps about them. The time snapshot {@link #now} is set once per
+ * top-level command so that a key cannot expire halfway through a command, a transaction or a script.
+ * Not thread-safe: owned by the executor thread.
+ */
+public final class Keyspace {
+    private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    /** Redis's LRU_CLOCK_MAX: the access clock wraps at 24 bits of seconds. */
+    public static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+
+    private final Database[] databases;
+    private Propagator propagator = Propagator.NONE;
+    private final SplittableRandom random;
+
+    /** The command's time snapshot, in Unix milliseconds. */
+    public long now;
+    public long hits;
+    public long misses;
+    public long expiredKeys;
+    /** Keys whose expiry the active cycle found stale past its budget (INFO expired_stale_perc). */
+    public double expiredStalePercent;
+    public long expiredTimeCapReached;
+    /** Changes since the last save, as Redis's server.dirty. */
+    public long dirty;
+
+    public Keyspace(int databases, long seed) {
+        this.random = new SplittableRandom(seed);
+        this.databases = new Database[databases];
+        for (int i = 0; i < databases; i++) {
+            this.databases[i] = new Database(this, i, random.nextInt());
+        }
+    }
+
+    public Database db(int index) {
+        return databases[index];
+    }
+
+    public int count() {
+        return databases.length;
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    public void propagator(Propagator propagator) {
+        this.propagator = propagator;
+    }
+
+    public Propagator propagator() {
+        return propagator;
+    }
+
+    public int lruClock() {
+        return (int) ((now / 1000) & LRU_CLOCK_MAX);
+    }
+
+    /** Idle time in milliseconds of an entry as Redis estimates it from the wrapping LRU clock. */
+    public long idleMillis(Dict.Entry e) {
+        int clock = lruClock();
+        if (clock >= e.lru) {
+            return (long) (clock - e.lru) * 1000;
+        }
+        return (long) (clock + (LRU_CLOCK_MAX - e.lru)) * 1000;
+    }
+
+    void propagateExpired(int db, byte[] key) {
+        if (propagator.active()) {
+            propagator.feed(db, new byte[][] {DEL, key}, 2);
+        }
+    }
+
+    public long totalKeys() {
+        long n = 0;
+        for (Database db : databases) {
+            n += db.size();
+        }
+        return n;
+    }
+
+    public void flushAll() {
+        for (Database db : databases) {
+            db.clear();
+        }
+    }
+
+    public void swap(int a, int b) {
+        databases[a].swapWith(databases[b]);
+    }
+
+    /** Incremental rehashing in the background tick, so idle tables finish resizing. */
+    public void rehashIdle() {
+        for (Database db : databases) {
+            db.rehashSome();
+        }
+    }
+
+    public void resetStats() {
+        hits = 0;
+        misses = 0;
+        expiredKeys = 0;
+        expiredStalePercent = 0;
+        expiredTimeCapReached = 0;
+    }
+}

@@ -1,0 +1,15 @@
+package io.cinnabar.server.error;
+
+import java.nio.charset.StandardCharsets;
+
+/** An error reply encoded once: its wire bytes and its code (the first word), which INFO errorstats counts by. */
+public final class ErrorReply {
+    public final byte[] encoded;
+    public final String code;
+
+    ErrorReply(String message) {
+        this.encoded = ("-" + message + "\r\n").getBytes(StandardCharsets.UTF_8);
+        int space = message.indexOf(' ');
+        this.code = space < 0 ? message : message.substring(0, space);
+    }
+}

@@ -1,0 +1,143 @@
+package io.cinnabar.server.exec;
+
+import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.command.CommandSpec;
+import io.cinnabar.server.db.Database;
+import io.cinnabar.server.error.ErrorReply;
+import io.cinnabar.server.error.Errors;
+
+/**
+ * One client's state on the executor: the current request, its database, protocol, authentication, name and
+ * flags. Commands receive it and reply through {@link #reply}. Not thread-safe: executor thread only.
+ */
+public final class Client {
+    public static final int REPLY_ON = 0;
+    public static final int REPLY_OFF = 1;
+    /** CLIENT REPLY SKIP was the last command: the next command's reply is dropped. */
+    public static final int REPLY_SKIP_NEXT = 2;
+    /** The current command's reply is dropped. */
+    public static final int REPLY_SKIP = 3;
+
+    public final long id;
+    public final Engine engine;
+    public final ReplyWriter reply;
+    final Connection connection;
+    public byte[][] argv;
+    public int argc;
+    public Database db;
+    public CommandSpec cmd;
+    public CommandSpec lastCmd;
+    public boolean authenticated;
+    public String user = "default";
+    public byte[] name;
+    public String libName = "";
+    public String libVersion = "";
+    public int replyMode = REPLY_ON;
+    public boolean noEvict;
+    public boolean monitor;
+    public boolean closing;
+    public final long createdAt;
+    public long lastInteraction;
+    /** Result register of {@code Args} parsers, so that parsing allocates nothing and needs no sentinel. */
+    public long parsedLong;
+    /** The current command replied with an error (commandstats failed_calls). */
+    boolean failed;
+    /** A command postponed by CLIENT PAUSE waits here (its arguments are kept in {@link #argv}). */
+    boolean postponed;
+
+    public Client(long id, Engine engine, Connection connection, ReplyWriter reply) {
+        this.id = id;
+        this.engine = engine;
+        this.connection = connection;
+        this.reply = reply;
+        this.db = engine.keyspace().db(0);
+        this.createdAt = engine.clock().millis();
+        this.lastInteraction = createdAt;
+        this.authenticated = !engine.config().requiresPassword();
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public Engine server() {
+        return engine;
+    }
+
+    public boolean resp3() {
+        return reply.protocol() >= 3;
+    }
+
+    public boolean postponed() {
+        return postponed;
+    }
+
+    /** Replies with a pre-encoded error and counts it. */
+    public void error(ErrorReply error) {
+        reply.raw(error.encoded);
+        failed = true;
+        engine.stats().countError(error.code);
+    }
+
+    /** Replies with an error built from text (its first word is the code, e.g. {@code ERR}). */
+    public void error(String message) {
+        reply.error(message);
+        failed = true;
+        int space = message.indexOf(' ');
+        engine.stats().countError(space < 0 ? message : message.substring(0, space));
+    }
+
+    public void syntaxError() {
+        error(Errors.SYNTAX);
+    }
+
+    public void wrongType() {
+        error(Errors.WRONGTYPE);
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    public void clearFailed() {
+        failed = false;
+    }
+
+    /** The command fed the propagation tap itself (in a rewritten form); the dispatcher must not feed argv. */
+    private boolean propagationHandled;
+
+    public boolean propagationHandled() {
+        return propagationHandled;
+    }
+
+    public void propagationHandled(boolean handled) {
+        propagationHandled = handled;
+    }
+
+    /**
+     * Propagates this command in a rewritten form, as it must be replayed (absolute expiry times, say), instead
+     * of its arguments as received. Cheap when nothing listens: check {@link #propagating()} before building argv.
+     */
+    public void propagate(byte[]... argv) {
+        propagationHandled = true;
+        engine.keyspace().propagator().feed(db.id, argv, argv.length);
+    }
+
+    /** True when a propagation listener (AOF, replica, recorder) is attached. */
+    public boolean propagating() {
+        return engine.keyspace().propagator().active();
+    }
+
+    /** The argument at {@code i} as bytes (the request owns them until the command returns; store as is). */
+    public byte[] arg(int i) {
+        return argv[i];
+    }
+
+    public void selectDb(int index) {
+        db = engine.keyspace().db(index);
+    }
+
+    public String nameString() {
+        return name == null ? "" : new String(name, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,355 @@
+package io.cinnabar.server.exec;
+
+import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.command.CommandTable;
+import io.cinnabar.server.command.Dispatcher;
+import io.cinnabar.server.db.ActiveExpiry;
+import io.cinnabar.server.db.Keyspace;
+import io.netty.util.concurrent.EventExecutor;
+import it.unimi.dsi.fastutil.longs.Long2ObjectLinkedOpenHashMap;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Everything the executor owns: configuration, keyspace, clients, the command table and dispatcher, statistics,
+ * and the periodic tick (serverCron). Only the executor thread touches it; other threads go through
+ * {@link #call}. Not thread-safe.
+ */
+public final class Engine {
+    private final Config config;
+    private final ServerClock clock;
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final Dispatcher dispatcher;
+    private final Stats stats = new Stats();
+    private final SlowLog slowLog = new SlowLog();
+    private final LatencyMonitor latency = new LatencyMonitor();
+    private final ActiveExpiry activeExpiry;
+    private final Long2ObjectLinkedOpenHashMap<Client> clients = new Long2ObjectLinkedOpenHashMap<>();
+    private final List<Client> monitors = new ArrayList<>();
+    private final List<Client> postponed = new ArrayList<>();
+    private final String runId;
+    private final long startedAt;
+    private long nextClientId = 1;
+    private long lastSave;
+    private EventExecutor executor;
+    private Runnable shutdownRequest = () -> { };
+    private long pauseEndMillis;
+    private boolean pauseAll;
+    /** Pause expressed in the virtual clock: unpause when the clock says so, checked on each tick. */
+    private boolean paused;
+
+    private final Log log;
+
+    public Engine(Config config, ServerClock clock, Log log) {
+        this.config = config;
+        this.log = log;
+        this.clock = clock;
+        this.keyspace = new Keyspace(config.databases(), System.nanoTime());
+        this.keyspace.now = clock.millis();
+        this.activeExpiry = new ActiveExpiry(keyspace);
+        this.commands = CommandTable.load();
+        this.dispatcher = new Dispatcher(this);
+        this.startedAt = clock.millis();
+        this.lastSave = startedAt / 1000;
+        byte[] id = new byte[20];
+        new java.security.SecureRandom().nextBytes(id);
+        this.runId = java.util.HexFormat.of().formatHex(id);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    public ServerClock clock() {
+        return clock;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
+    }
+
+    public LatencyMonitor latency() {
+        return latency;
+    }
+
+    public ActiveExpiry activeExpiry() {
+        return activeExpiry;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long startedAt() {
+        return startedAt;
+    }
+
+    public long lastSave() {
+        return lastSave;
+    }
+
+    public void executor(EventExecutor executor) {
+        this.executor = executor;
+    }
+
+    public EventExecutor executor() {
+        return executor;
+    }
+
+    public void onShutdownRequest(Runnable r) {
+        this.shutdownRequest = r;
+    }
+
+    /** SHUTDOWN: the owner stops the server after the current command. */
+    public void requestShutdown() {
+        shutdownRequest.run();
+    }
+
+    public void slowLogAdd(Client c, byte[][] argv, int argc, long micros) {
+        slowLog.add(c, argv, argc, micros, clock.millis(), config.slowlogMaxLen());
+    }
+
+    // ---- clients ----
+
+    public Client newClient(Connection connection, ReplyWriter writer) {
+        Client c = new Client(nextClientId++, this, connection, writer);
+        clients.put(c.id, c);
+        stats.connectionsReceived++;
+        return c;
+    }
+
+    public void clientClosed(Client c) {
+        clients.remove(c.id);
+        monitors.remove(c);
+        postponed.remove(c);
+    }
+
+    public Iterable<Client> clients() {
+        return clients.values();
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    public Client client(long id) {
+        return clients.get(id);
+    }
+
+    // ---- MONITOR ----
+
+    public void addMonitor(Client c) {
+        if (!monitors.contains(c)) {
+            monitors.add(c);
+        }
+    }
+
+    public void removeMonitor(Client c) {
+        monitors.remove(c);
+    }
+
+    public boolean hasMonitors() {
+        return !monitors.isEmpty();
+    }
+
+    /** Sends a command to MONITOR clients in Redis's format: {@code +<time> [<db> <addr>] "arg" ...}. */
+    public void feedMonitors(Client source, byte[][] argv, int argc) {
+        StringBuilder sb = new StringBuilder(64);
+        long micros = clock.micros();
+        sb.append('+').append(micros / 1_000_000).append('.');
+        String frac = Long.toString(micros % 1_000_000);
+        sb.append("000000", 0, 6 - frac.length()).append(frac);
+        String addr = source.connection == null ? "lua" : source.connection.remoteAddress();
+        sb.append(" [").append(source.db.id).append(' ').append(addr).append(']');
+        for (int i = 0; i < argc; i++) {
+            sb.append(' ');
+            appendRepr(sb, argv[i]);
+        }
+        sb.append("\r\n");
+        byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        for (Client m : monitors) {
+            m.reply.raw(line);
+            m.connection.flushSoon();
+        }
+    }
+
+    /** sdscatrepr: a quoted string with C escapes for non-printable bytes. */
+    static void appendRepr(StringBuilder sb, byte[] s) {
+        sb.append('"');
+        for (byte b : s) {
+            int c = b & 0xff;
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 32 && c < 127) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    // ---- CLIENT PAUSE ----
+
+    public void pause(long untilMillis, boolean all) {
+        // a pause never shortens or weakens one already in effect (pauseClients)
+        if (paused && pauseEndMillis > untilMillis) {
+            untilMillis = pauseEndMillis;
+        }
+        pauseAll = paused ? pauseAll || all : all;
+        pauseEndMillis = untilMillis;
+        paused = true;
+    }
+
+    public void unpause() {
+        paused = false;
+        pauseAll = false;
+        List<Client> waiting = new ArrayList<>(postponed);
+        postponed.clear();
+        for (Client c : waiting) {
+            c.postponed = false;
+            if (c.connection != null) {
+                c.connection.resume();
+            }
+        }
+    }
+
+    /** True if the command must wait for the pause to end: every command under ALL, writes under WRITE. */
+    public boolean pausedFor(io.cinnabar.server.command.CommandSpec cmd) {
+        if (!paused) {
+            return false;
+        }
+        if (clock.millis() >= pauseEndMillis) {
+            unpause();
+            return false;
+        }
+        return pauseAll || cmd.has(io.cinnabar.server.command.CommandFlags.WRITE)
+                || cmd.has(io.cinnabar.server.command.CommandFlags.MAY_REPLICATE);
+    }
+
+    public void postpone(Client c) {
+        c.postponed = true;
+        postponed.add(c);
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    // ---- the tick ----
+
+    /** serverCron: runs {@code hz} times a second on the executor. */
+    public void cron() {
+        long now = clock.millis();
+        long started = System.nanoTime();
+        activeExpiry.cycle(config.hz(), config.activeExpireEffort(), now);
+        long expireMillis = (System.nanoTime() - started) / 1_000_000;
+        latency.record("expire-cycle", expireMillis, config.latencyMonitorThreshold(), now);
+        keyspace.rehashIdle();
+        stats.sample(now);
+        if (paused && now >= pauseEndMillis) {
+            unpause();
+        }
+        if (config.timeout() > 0) {
+            closeIdleClients(now);
+        }
+        long used = usedMemory();
+        if (used > stats.peakMemory) {
+            stats.peakMemory = used;
+        }
+    }
+
+    private void closeIdleClients(long now) {
+        List<Client> idle = null;
+        for (Client c : clients.values()) {
+            if (!c.monitor && now - c.lastInteraction > config.timeout() * 1000L) {
+                if (idle == null) {
+                    idle = new ArrayList<>();
+                }
+                idle.add(c);
+            }
+        }
+        if (idle != null) {
+            for (Client c : idle) {
+                c.connection.close();
+            }
+        }
+    }
+
+    /** Moves the virtual clock and expires what became due, as if the time had passed. */
+    public void advanceClock(Duration by) {
+        clock.advance(by);
+        activeExpiry.expireAllDue(clock.millis());
+        if (paused && clock.millis() >= pauseEndMillis) {
+            unpause();
+        }
+    }
+
+    public static long usedMemory() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    // ---- other threads ----
+
+    /** Runs {@code task} on the executor and waits for its result (the embedding API's entry point). */
+    public <T> T call(Callable<T> task) {
+        if (executor == null || executor.inEventLoop()) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Future<T> f = executor.submit(task);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+}

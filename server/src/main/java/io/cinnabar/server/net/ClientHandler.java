@@ -1,0 +1,269 @@
+package io.cinnabar.server.net;
+
+import io.cinnabar.protocol.ProtocolException;
+import io.cinnabar.protocol.RequestDecoder;
+import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.command.Dispatcher;
+import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.exec.Connection;
+import io.cinnabar.server.exec.Engine;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One connection: accumulates input, decodes requests and runs each on the executor (this event loop), writing
+ * replies into one outbound buffer that is flushed once per read batch. Input of a client that is postponed
+ * (CLIENT PAUSE) or closing stays unread until it may continue.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection {
+    private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DENIED = ("-DENIED Redis is running in protected mode because protected mode is "
+            + "enabled and no password is set for the default user. In this mode connections are only accepted from "
+            + "the loopback interface. If you want to connect from external computers to Redis you may adopt one of "
+            + "the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
+            + "protected-mode no' from the loopback interface by connecting to Redis from the same host the server "
+            + "is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG "
+            + "REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by "
+            + "editing the Redis configuration file, and setting the protected mode option to 'no', and then "
+            + "restarting the server. 3) If you started the server manually just for testing, restart it with the "
+            + "'--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You "
+            + "only need to do one of the above things in order for the server to start accepting connections from "
+            + "the outside.\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final Engine engine;
+    private final Dispatcher dispatcher;
+    private final RequestDecoder decoder = new RequestDecoder();
+    private final Runnable flushTask = this::flushNow;
+    private ChannelHandlerContext ctx;
+    private Client client;
+    private ReplyWriter writer;
+    private ByteBuf input;
+    private boolean closeAfterReply;
+    private boolean flushScheduled;
+    private boolean closed;
+
+    ClientHandler(Engine engine) {
+        this.engine = engine;
+        this.dispatcher = engine.dispatcher();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        writer = new ReplyWriter(ctx.alloc().ioBuffer(256));
+        if (engine.clientCount() >= engine.config().maxclients()) {
+            engine.stats().rejectedConnections++;
+            refuse(ctx, MAX_CLIENTS);
+            return;
+        }
+        if (engine.config().protectedMode() && !engine.config().requiresPassword() && !isLocal()) {
+            engine.stats().rejectedConnections++;
+            refuse(ctx, DENIED);
+            return;
+        }
+        client = engine.newClient(this, writer);
+        ctx.fireChannelActive();
+    }
+
+    private void refuse(ChannelHandlerContext ctx, byte[] error) {
+        closed = true;
+        writer.buffer().release();
+        ctx.writeAndFlush(ctx.alloc().buffer(error.length).writeBytes(error)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (client == null || closed) {
+            in.release();
+            return;
+        }
+        engine.stats().netInputBytes += in.readableBytes();
+        engine.stats().readsProcessed++;
+        input = input == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), input, in);
+        processInput();
+    }
+
+    private void processInput() {
+        while (input != null && !closeAfterReply && !client.postponed()) {
+            boolean decoded;
+            try {
+                decoder.authRequired(!client.authenticated);
+                decoder.maxBulkLength(engine.config().protoMaxBulkLen());
+                decoded = decoder.decode(input);
+            } catch (ProtocolException e) {
+                client.error("ERR " + e.getMessage());
+                closeAfterReply();
+                break;
+            }
+            if (!decoded) {
+                break;
+            }
+            client.argv = decoder.argv();
+            client.argc = decoder.argc();
+            if (dispatcher.execute(client) == Dispatcher.Result.POSTPONED) {
+                // the decoder reuses its argument array: keep a copy for when the pause ends
+                client.argv = Arrays.copyOf(client.argv, client.argc);
+                break;
+            }
+        }
+        if (input != null) {
+            if (!input.isReadable()) {
+                input.release();
+                input = null;
+            } else {
+                if (input.readableBytes() > engine.config().clientQueryBufferLimit()) {
+                    close(); // Redis: "closing client that reached max query buffer length"
+                    return;
+                }
+                input.discardSomeReadBytes();
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushNow();
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        if (closed || writer == null) {
+            return;
+        }
+        ByteBuf out = writer.buffer();
+        if (out.isReadable()) {
+            engine.stats().netOutputBytes += out.readableBytes();
+            writer.buffer(ctx.alloc().ioBuffer(256));
+            if (closeAfterReply) {
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                closed = true;
+                return;
+            }
+            ctx.writeAndFlush(out, ctx.voidPromise());
+            if (!ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false); // back-pressure: the peer isn't reading its replies
+            }
+        } else if (closeAfterReply) {
+            closed = true;
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (client != null) {
+            engine.clientClosed(client);
+        }
+        if (input != null) {
+            input.release();
+            input = null;
+        }
+        if (writer != null && writer.buffer().refCnt() > 0) {
+            writer.buffer().release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // connection resets and the like: the client goes, the server stays
+        ctx.close();
+    }
+
+    // ---- Connection ----
+
+    @Override
+    public void flushSoon() {
+        if (!flushScheduled && !closed) {
+            flushScheduled = true;
+            ctx.executor().execute(flushTask);
+        }
+    }
+
+    @Override
+    public void closeAfterReply() {
+        closeAfterReply = true;
+        flushSoon();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            ctx.close();
+        }
+    }
+
+    @Override
+    public String remoteAddress() {
+        return format(ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return format(ctx.channel().localAddress());
+    }
+
+    static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            int zone = host.indexOf('%');
+            if (zone >= 0) {
+                host = host.substring(0, zone);
+            }
+            return host + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    @Override
+    public boolean isLocal() {
+        SocketAddress address = ctx.channel().remoteAddress();
+        return !(address instanceof InetSocketAddress inet) || inet.getAddress() == null
+                || inet.getAddress().isLoopbackAddress();
+    }
+
+    @Override
+    public void resume() {
+        if (closed || client == null) {
+            return;
+        }
+        if (dispatcher.execute(client) == Dispatcher.Result.POSTPONED) {
+            return;
+        }
+        processInput();
+        flushSoon();
+    }
+
+    @Override
+    public int queryBufferBytes() {
+        return input == null ? 0 : input.readableBytes();
+    }
+
+    @Override
+    public int fd() {
+        return ctx.channel() instanceof io.netty.channel.epoll.EpollSocketChannel epoll ? epoll.fd().intValue() : -1;
+    }
+
+    @Override
+    public int outputBufferBytes() {
+        return writer == null ? 0 : writer.buffer().readableBytes();
+    }
+}
