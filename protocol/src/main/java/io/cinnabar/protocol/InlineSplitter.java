@@ -10,6 +10,10 @@ final class InlineSplitter {
 
     /** Returns the argument count, or -1 for unbalanced quotes (or a closing quote not followed by a space). */
     static int split(ByteBuf in, int start, int end, RequestDecoder target) {
+        int nul = in.indexOf(start, end, (byte) 0);
+        if (nul >= 0) {
+            end = nul; // sdssplitargs reads a C string: a NUL byte ends the line
+        }
         int p = start;
         int argc = 0;
         ByteArrayOutputStream current = null;

@@ -9,6 +9,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -31,6 +33,7 @@ public final class NetServer {
     private final Engine engine;
     private EventLoopGroup group;
     private final List<Channel> listeners = new ArrayList<>();
+    private ChannelGroup connections;
     private int boundPort;
 
     public NetServer(Engine engine) {
@@ -48,6 +51,7 @@ public final class NetServer {
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-executor", false), io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         engine.executor(group.next());
+        connections = new DefaultChannelGroup("cinnabar-connections", group.next());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
@@ -58,6 +62,7 @@ public final class NetServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new ClientHandler(engine));
                     }
                 });
@@ -111,6 +116,9 @@ public final class NetServer {
             ch.close().syncUninterruptibly();
         }
         listeners.clear();
+        if (connections != null) {
+            connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Side-by-side load run: starts Cinnabar (the launcher jar) and a real redis-server 7.0 on loopback, then runs
+# redis-benchmark against both in turns with the same parameters, and prints requests per second and the ratio.
+#
+#   bench/compare-with-redis.sh            # needs redis-server and redis-benchmark on PATH
+#   REQUESTS_P1=200000 REQUESTS_P16=2000000 CLIENTS=50 bench/compare-with-redis.sh
+#
+# Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
+# mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR="$ROOT/server/target/cinnabar-server.jar"
+REDIS_PORT=${REDIS_PORT:-7379}
+CINNABAR_PORT=${CINNABAR_PORT:-7380}
+CLIENTS=${CLIENTS:-50}
+REQUESTS_P1=${REQUESTS_P1:-200000}
+REQUESTS_P16=${REQUESTS_P16:-2000000}
+TESTS=${TESTS:-"set get incr mset ping_inline ping_mbulk"}
+JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
+
+for tool in redis-server redis-benchmark redis-cli; do
+  command -v "$tool" >/dev/null || { echo "$tool is not on PATH (apt-get install -y redis-server redis-tools)" >&2; exit 2; }
+done
+[ -f "$JAR" ] || mvn -q -B -DskipTests -pl server -am package
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning &
+REDIS_PID=$!
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar "$JAR" --port "$CINNABAR_PORT" --loglevel warning &
+CINNABAR_PID=$!
+trap 'kill $REDIS_PID $CINNABAR_PID 2>/dev/null || true' EXIT
+for port in "$REDIS_PORT" "$CINNABAR_PORT"; do
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+done
+
+rps() { # port test pipeline requests -> requests per second
+  redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -t "$2" -q 2>/dev/null | tr '\r' '\n' \
+    | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1
+}
+
+echo "warming up Cinnabar..." >&2
+for t in $TESTS; do rps "$CINNABAR_PORT" "$t" 16 "$REQUESTS_P16" >/dev/null; rps "$CINNABAR_PORT" "$t" 1 "$REQUESTS_P1" >/dev/null; done
+
+echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "redis: $(redis-server --version | awk '{print $3}'), java: $(java -version 2>&1 | head -1), clients: $CLIENTS"
+printf '%-12s %3s %14s %14s %7s\n' test P redis cinnabar ratio
+for pipeline in 1 16; do
+  n=$REQUESTS_P1; [ "$pipeline" = 16 ] && n=$REQUESTS_P16
+  for t in $TESTS; do
+    r1=$(rps "$REDIS_PORT" "$t" "$pipeline" "$n"); c1=$(rps "$CINNABAR_PORT" "$t" "$pipeline" "$n")
+    c2=$(rps "$CINNABAR_PORT" "$t" "$pipeline" "$n"); r2=$(rps "$REDIS_PORT" "$t" "$pipeline" "$n")
+    awk -v t="$t" -v p="$pipeline" -v r1="$r1" -v r2="$r2" -v c1="$c1" -v c2="$c2" 'BEGIN {
+      r = (r1 + r2) / 2; c = (c1 + c2) / 2
+      printf "%-12s %3s %14.0f %14.0f %6.2fx\n", toupper(t), p, r, c, (r > 0 ? c / r : 0) }'
+  done
+done
