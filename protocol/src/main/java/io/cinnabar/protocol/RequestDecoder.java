@@ -196,7 +196,9 @@ public final class RequestDecoder {
     /** Returns -1 if more input is needed, 0 for a blank line, 1 when argv holds a request. */
     private int readInline(ByteBuf in) throws ProtocolException {
         int start = in.readerIndex();
-        int nl = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        // Redis looks for the newline with strchr, which stops at a NUL byte: past one, it waits for more
+        int nul = in.indexOf(start, in.writerIndex(), (byte) 0);
+        int nl = in.indexOf(start, nul < 0 ? in.writerIndex() : nul, (byte) '\n');
         if (nl < 0) {
             if (in.readableBytes() > INLINE_MAX_SIZE) {
                 throw new ProtocolException("Protocol error: too big inline request");

@@ -33,7 +33,7 @@ final class CommandCommands {
         for (int i = 2; i < c.argc; i++) {
             CommandSpec spec = c.engine.commands().byFullName(Args.string(c.argv[i]));
             if (spec == null) {
-                c.reply.nullArray();
+                c.reply.nullBulk();
             } else {
                 spec.info().writeTo(c.reply);
             }

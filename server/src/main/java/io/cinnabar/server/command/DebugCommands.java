@@ -258,9 +258,7 @@ final class DebugCommands {
                 byte[] digest = new byte[20];
                 mixDigest(digest, e.key);
                 objectDigest(e, digest);
-                for (int i = 0; i < 20; i++) {
-                    result[i] ^= digest[i];
-                }
+                xorDigest(result, digest);
             });
         }
         return result;

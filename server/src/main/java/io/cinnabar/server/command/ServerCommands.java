@@ -79,7 +79,7 @@ final class ServerCommands {
             }
         }
         if ((abort && (nosave || save || other)) || (nosave && save)) {
-            c.error("ERR Illegal combination of options");
+            c.syntaxError(); // Redis 7.0 calls it an illegal combination, and replies a syntax error
             return;
         }
         if (abort) {

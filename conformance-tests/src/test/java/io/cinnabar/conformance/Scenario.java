@@ -1,0 +1,152 @@
+package io.cinnabar.conformance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A conformance scenario: one step per line, in redis-cli syntax, with optional modifiers that say how replies are
+ * compared. Modifiers: {@code @unordered} (aggregate elements in any order), {@code @scan} (same cursor, keys in any
+ * order), {@code @approx} (integers within 2, for TTLs), {@code @shape} (same type and length only: ids, times),
+ * {@code @replies N} (the command answers N frames), {@code @raw N text} (send C-escaped bytes, read N replies),
+ * {@code @close text} (on a fresh connection: send, read one reply, and the server must close it).
+ */
+record Scenario(String name, List<Step> steps) {
+    enum Compare { EXACT, UNORDERED, SCAN, APPROX, SHAPE }
+
+    record Step(String source, byte[] request, int replies, Compare compare, boolean closes) {
+    }
+
+    static Scenario load(String name) {
+        try (InputStream in = Scenario.class.getResourceAsStream("/scenarios/" + name + ".txt")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            List<Step> steps = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                steps.add(parse(line));
+            }
+            return new Scenario(name, steps);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Step parse(String line) {
+        Compare compare = Compare.EXACT;
+        int replies = 1;
+        String rest = line;
+        while (rest.startsWith("@")) {
+            int space = rest.indexOf(' ');
+            String modifier = rest.substring(1, space);
+            rest = rest.substring(space + 1);
+            switch (modifier) {
+                case "unordered" -> compare = Compare.UNORDERED;
+                case "scan" -> compare = Compare.SCAN;
+                case "approx" -> compare = Compare.APPROX;
+                case "shape" -> compare = Compare.SHAPE;
+                case "replies", "raw" -> {
+                    int sp = rest.indexOf(' ');
+                    replies = Integer.parseInt(rest.substring(0, sp));
+                    rest = rest.substring(sp + 1);
+                    if (modifier.equals("raw")) {
+                        return new Step(line, unescape(rest), replies, compare, false);
+                    }
+                }
+                case "close" -> {
+                    return new Step(line, unescape(rest), 1, compare, true);
+                }
+                default -> throw new IllegalArgumentException("unknown modifier " + modifier + " in: " + line);
+            }
+        }
+        return new Step(line, encode(split(rest)), replies, compare, false);
+    }
+
+    /** redis-cli style splitting: spaces separate, double quotes allow C escapes, single quotes are literal. */
+    static List<byte[]> split(String line) {
+        List<byte[]> args = new ArrayList<>();
+        int i = 0;
+        while (i < line.length()) {
+            while (i < line.length() && line.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= line.length()) {
+                break;
+            }
+            ByteArrayOutputStream arg = new ByteArrayOutputStream();
+            char quote = 0;
+            while (i < line.length()) {
+                char c = line.charAt(i);
+                if (quote == 0 && c == ' ') {
+                    break;
+                }
+                if (quote == 0 && (c == '"' || c == '\'')) {
+                    quote = c;
+                } else if (quote != 0 && c == quote) {
+                    quote = 0;
+                } else if (quote == '"' && c == '\\') {
+                    i++;
+                    char e = line.charAt(i);
+                    switch (e) {
+                        case 'n' -> arg.write('\n');
+                        case 'r' -> arg.write('\r');
+                        case 't' -> arg.write('\t');
+                        case 'x' -> {
+                            arg.write(Integer.parseInt(line.substring(i + 1, i + 3), 16));
+                            i += 2;
+                        }
+                        default -> arg.write(e);
+                    }
+                } else {
+                    arg.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                }
+                i++;
+            }
+            args.add(arg.toByteArray());
+        }
+        return args;
+    }
+
+    static byte[] encode(List<byte[]> args) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] a : args) {
+            b.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(a);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return b.toByteArray();
+    }
+
+    /** C escapes: \r \n \t \\ \xHH; everything else as is. */
+    static byte[] unescape(String s) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char e = s.charAt(++i);
+                switch (e) {
+                    case 'r' -> b.write('\r');
+                    case 'n' -> b.write('\n');
+                    case 't' -> b.write('\t');
+                    case 'x' -> {
+                        b.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                        i += 2;
+                    }
+                    default -> {
+                        b.write('\\');
+                        b.write(e);
+                    }
+                }
+            } else {
+                b.write(c);
+            }
+        }
+        return b.toByteArray();
+    }
+}
