@@ -81,7 +81,7 @@ public final class CinnabarExtension implements BeforeAllCallback, BeforeEachCal
     }
 
     /** Closes the server when the store that holds it is closed. */
-    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+    private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final CinnabarServer server;
 
         Holder(CinnabarServer server) {

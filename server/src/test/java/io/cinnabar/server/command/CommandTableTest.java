@@ -1,0 +1,76 @@
+package io.cinnabar.server.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class CommandTableTest {
+    @Test
+    void everyRecordedCommandHasAHandlerAndEveryHandlerASpec() {
+        CommandTable table = CommandTable.load();
+        assertTrue(table.size() > 60);
+        Map<String, CommandHandler> handlers = new HashMap<>(Handlers.all());
+        handlers.put("nosuchcommand", c -> { });
+        assertThrows(IllegalStateException.class, () -> CommandTable.load(handlers));
+        Map<String, CommandHandler> missing = new HashMap<>(Handlers.all());
+        missing.remove("get");
+        assertThrows(IllegalStateException.class, () -> CommandTable.load(missing));
+    }
+
+    @Test
+    void lookupIsCaseInsensitiveAndFindsSubcommands() {
+        CommandTable table = CommandTable.load();
+        byte[][] argv = {"cLiEnT".getBytes(StandardCharsets.US_ASCII), "Id".getBytes(StandardCharsets.US_ASCII)};
+        assertEquals("client|id", table.lookup(argv, 2).fullName);
+        assertEquals("client", table.lookup(argv, 1).fullName);
+        assertEquals(2, table.byFullName("get").arity);
+        assertEquals(-3, table.byFullName("set").arity);
+    }
+
+    /** The README's table of supported commands, generated from the command table. */
+    static String readmeTable() {
+        Map<String, List<String>> byGroup = new TreeMap<>();
+        for (CommandSpec spec : CommandTable.load().all()) {
+            String entry = spec.name.toUpperCase(Locale.ROOT);
+            List<CommandSpec> subs = CommandTable.subcommands(spec);
+            if (!subs.isEmpty()) {
+                List<String> names = new ArrayList<>();
+                for (CommandSpec sub : subs) {
+                    names.add(sub.name.toUpperCase(Locale.ROOT));
+                }
+                names.sort(null);
+                entry += " " + String.join("\\|", names);
+            }
+            byGroup.computeIfAbsent(spec.group, g -> new ArrayList<>()).add(entry);
+        }
+        StringBuilder sb = new StringBuilder("| Group | Commands |\n|---|---|\n");
+        for (Map.Entry<String, List<String>> e : byGroup.entrySet()) {
+            e.getValue().sort(null);
+            sb.append("| ").append(e.getKey()).append(" | ").append(String.join(", ", e.getValue())).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void readmeListsExactlyTheSupportedCommands() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String start = "<!-- commands:start -->\n";
+        String end = "<!-- commands:end -->";
+        int from = readme.indexOf(start);
+        int to = readme.indexOf(end);
+        assertTrue(from >= 0 && to > from, "README has the commands markers");
+        assertEquals(readmeTable(), readme.substring(from + start.length(), to),
+                "README's command table is out of date; replace it with the expected text");
+    }
+}
