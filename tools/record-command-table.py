@@ -21,6 +21,7 @@ del unlink exists type touch rename renamenx copy move keys scan randomkey expir
 ttl pttl expiretime pexpiretime persist object
 get set setnx setex psetex getset getdel getex mget mset msetnx append strlen incr decr incrby decrby
 incrbyfloat getrange substr setrange lcs
+eval evalsha eval_ro evalsha_ro script
 """.split()
 
 

@@ -117,7 +117,7 @@ final class CommandCommands {
             c.error("ERR Invalid command specified");
             return;
         }
-        if (!spec.hasKeys()) {
+        if (!spec.hasKeys() && !spec.has(CommandFlags.MOVABLE_KEYS)) {
             c.error("ERR The command has no key arguments");
             return;
         }
@@ -143,6 +143,14 @@ final class CommandCommands {
     /** The keys of a request by the legacy first/last/step positions (all the commands here describe theirs so). */
     static List<byte[]> keys(CommandSpec spec, byte[][] argv, int argc) {
         List<byte[]> keys = new ArrayList<>();
+        if (spec.fullName.startsWith("eval")) {
+            // movable keys: numkeys, then the keys (the keynum key spec of EVAL and its variants)
+            long numkeys = io.cinnabar.protocol.bytes.Numbers.parseLong(argv[2]);
+            for (int i = 0; i < numkeys && 3 + i < argc; i++) {
+                keys.add(argv[3 + i]);
+            }
+            return keys;
+        }
         int last = spec.lastKey < 0 ? argc + spec.lastKey : spec.lastKey;
         for (int i = spec.firstKey; i <= last && i < argc && spec.keyStep > 0; i += spec.keyStep) {
             keys.add(argv[i]);

@@ -93,6 +93,16 @@ final class Handlers {
         h.put("object|idletime", KeyCommands::objectIdletime);
         h.put("object|freq", KeyCommands::objectFreq);
         h.put("object|help", KeyCommands::objectHelp);
+        // scripting
+        h.put("eval", ScriptCommands::eval);
+        h.put("evalsha", ScriptCommands::evalsha);
+        h.put("eval_ro", ScriptCommands::evalRo);
+        h.put("evalsha_ro", ScriptCommands::evalshaRo);
+        h.put("script|load", ScriptCommands::load);
+        h.put("script|exists", ScriptCommands::exists);
+        h.put("script|flush", ScriptCommands::flush);
+        h.put("script|kill", ScriptCommands::kill);
+        h.put("script|help", ScriptCommands::help);
         // strings
         h.put("get", StringCommands::get);
         h.put("set", StringCommands::set);

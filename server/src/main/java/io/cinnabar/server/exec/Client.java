@@ -133,6 +133,14 @@ public final class Client {
         return argv[i];
     }
 
+    /** Makes this (script) client act for {@code caller}: its database and user, RESP2 until redis.setresp. */
+    public void prepareFor(Client caller) {
+        db = caller.db;
+        authenticated = true;
+        user = caller.user;
+        reply.protocol(2);
+    }
+
     public void selectDb(int index) {
         db = engine.keyspace().db(index);
     }

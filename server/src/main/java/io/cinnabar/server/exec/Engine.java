@@ -39,6 +39,8 @@ public final class Engine {
     private long lastSave;
     private EventExecutor executor;
     private Runnable shutdownRequest = () -> { };
+    private volatile boolean stopping;
+    private io.cinnabar.server.script.ScriptEngine scripts;
     private long pauseEndMillis;
     private boolean pauseAll;
     /** Pause expressed in the virtual clock: unpause when the clock says so, checked on each tick. */
@@ -128,7 +130,26 @@ public final class Engine {
 
     /** SHUTDOWN: the owner stops the server after the current command. */
     public void requestShutdown() {
+        stopping = true;
         shutdownRequest.run();
+    }
+
+    /** True once a shutdown was requested: a running script stops at its next check. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** The Lua scripting engine, created on first use (most test servers never run a script). */
+    public io.cinnabar.server.script.ScriptEngine scripts() {
+        if (scripts == null) {
+            scripts = new io.cinnabar.server.script.ScriptEngine(this);
+        }
+        return scripts;
+    }
+
+    /** The client scripts run their redis.call commands as: not connected, not listed by CLIENT LIST. */
+    public Client scriptClient(ReplyWriter writer) {
+        return new Client(0, this, null, writer);
     }
 
     public void slowLogAdd(Client c, byte[][] argv, int argc, long micros) {

@@ -1,0 +1,109 @@
+package io.cinnabar.server.command;
+
+import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.script.ScriptEngine;
+
+/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, as eval.c in Redis 7.0. */
+final class ScriptCommands {
+    private ScriptCommands() {
+    }
+
+    static void eval(Client c) {
+        evalGeneric(c, false, false);
+    }
+
+    static void evalsha(Client c) {
+        evalGeneric(c, true, false);
+    }
+
+    static void evalRo(Client c) {
+        evalGeneric(c, false, true);
+    }
+
+    static void evalshaRo(Client c) {
+        evalGeneric(c, true, true);
+    }
+
+    private static void evalGeneric(Client c, boolean bySha, boolean readOnly) {
+        if (!Args.longArg(c, 2)) {
+            return;
+        }
+        long numkeys = c.parsedLong;
+        if (numkeys > c.argc - 3) {
+            c.error("ERR Number of keys can't be greater than number of args");
+            return;
+        }
+        if (numkeys < 0) {
+            c.error("ERR Number of keys can't be negative");
+            return;
+        }
+        ScriptEngine scripts = c.engine.scripts();
+        if (bySha) {
+            scripts.run(c, null, Args.string(c.argv[1]), (int) numkeys, readOnly);
+        } else {
+            scripts.run(c, c.argv[1], null, (int) numkeys, readOnly);
+        }
+        // a script's writes are propagated one by one as they happen (effects replication), never the EVAL itself
+        c.propagationHandled(true);
+    }
+
+    static void load(Client c) {
+        try {
+            c.reply.bulk(c.engine.scripts().load(c.argv[2]));
+        } catch (ScriptEngine.CompileError e) {
+            c.error("ERR " + e.getMessage());
+        }
+    }
+
+    static void exists(Client c) {
+        ScriptEngine scripts = c.engine.scripts();
+        c.reply.array(c.argc - 2);
+        for (int i = 2; i < c.argc; i++) {
+            c.reply.integer(scripts.exists(Args.string(c.argv[i])) ? 1 : 0);
+        }
+    }
+
+    static void flush(Client c) {
+        if (c.argc == 3 && !Args.is(c.argv[2], "sync") && !Args.is(c.argv[2], "async")) {
+            c.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+            return;
+        }
+        if (c.argc > 3) {
+            c.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+            return;
+        }
+        c.engine.scripts().flush();
+        c.reply.ok();
+    }
+
+    static void kill(Client c) {
+        ScriptEngine scripts = c.engine.scripts();
+        if (!scripts.running()) {
+            c.error("NOTBUSY No scripts in execution right now.");
+        } else if (scripts.wrote()) {
+            c.error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+                    + "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+                    + "NOSAVE command.");
+        } else {
+            scripts.kill();
+            c.reply.ok();
+        }
+    }
+
+    static void help(Client c) {
+        Help.reply(c, "SCRIPT",
+                "EXISTS <sha1> [<sha1> ...]",
+                "    Return information about the existence of the scripts in the script cache.",
+                "FLUSH [ASYNC|SYNC]",
+                "    Flush the Lua scripts cache. Very dangerous on replicas.",
+                "    When called without the optional mode argument, the behavior is determined by the",
+                "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+                "    * ASYNC: Asynchronously flush the scripts cache.",
+                "    * SYNC: Synchronously flush the scripts cache.",
+                "KILL",
+                "    Kill the currently executing Lua script.",
+                "LOAD <script>",
+                "    Load a script into the scripts cache without executing it.");
+    }
+
+}

@@ -1,0 +1,666 @@
+package io.cinnabar.server.script;
+
+import io.cinnabar.protocol.bytes.DoubleFormat;
+import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.command.CommandFlags;
+import io.cinnabar.server.command.CommandSpec;
+import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.exec.Engine;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.CoroutineLib;
+import org.luaj.vm2.lib.MathLib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.ZeroArgFunction;
+
+/**
+ * Lua scripting as Redis 7.0 runs it: one sandboxed Lua state per server (luaj underneath, Lua 5.1 on the
+ * surface), scripts cached by the SHA1 of their body and compiled as {@code @user_script}, redis.call going through
+ * the same dispatcher as network clients, and Redis's conversions and error texts. Not thread-safe: it runs on
+ * whichever thread owns the keyspace while the script runs.
+ */
+public final class ScriptEngine {
+    private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+    /** Lua's LUAI_MAXCSTACK: unpack of more values than this fails as in C Lua. */
+    private static final int MAX_UNPACK = 7999;
+    private static final Object STRING_METATABLE_LOCK = new Object();
+    private static volatile LuaTable sharedStringLibrary;
+
+    private final Engine engine;
+    private final SandboxGlobals globals = new SandboxGlobals();
+    private final InstructionHook hook = new InstructionHook(this::checkInterrupts);
+    private final Map<String, Script> scripts = new HashMap<>();
+    private final Client scriptClient;
+    private final ByteBuf scratch = Unpooled.buffer(256);
+
+    // state of the running script
+    private Client caller;
+    private String runningSha;
+    private boolean readOnly;
+    private boolean wrote;
+    private int resp = 2;
+    private long startedNanos;
+    private volatile boolean killRequested;
+    private volatile boolean running;
+    private int lastErrorLine = -1;
+
+    /** A cached script. */
+    private record Script(byte[] body, LuaFunction function) {
+    }
+
+    public ScriptEngine(Engine engine) {
+        this.engine = engine;
+        this.scriptClient = engine.scriptClient(new ReplyWriter(scratch));
+        buildSandbox();
+    }
+
+    // ---- the sandbox ----
+
+    private void buildSandbox() {
+        SandboxGlobals g = globals;
+        g.load(new BaseLib());
+        g.load(new PackageLib());
+        g.load(new TableLib());
+        g.load(new StringLib());
+        g.load(new MathLib());
+        g.load(new CoroutineLib());
+        LoadState.install(g);
+        LuaC.install(g);
+        g.load(hook); // installs the instruction hook; the debug table it adds is removed below
+        for (String name : new String[] {"dofile", "loadfile", "print", "rawlen", "package", "require", "debug",
+            "module", "bit32", "io", "os", "luajava"}) {
+            g.rawset(LuaValue.valueOf(name), LuaValue.NIL);
+        }
+        g.rawset(LuaValue.valueOf("_VERSION"), LuaValue.valueOf("Lua 5.1"));
+        LuaValue table = g.get("table");
+        LuaTable table51 = ReadOnlyTable.copyOf(table).unsealedCopy();
+        table51.rawset("getn", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue t) {
+                return LuaValue.valueOf(t.checktable().length());
+            }
+        });
+        table51.rawset("unpack", new Unpack());
+        g.rawset(LuaValue.valueOf("table"), seal(table51));
+        g.rawset(LuaValue.valueOf("unpack"), new Unpack());
+        g.rawset(LuaValue.valueOf("string"), stringLibrary(g.get("string")));
+        g.rawset(LuaValue.valueOf("math"), ReadOnlyTable.copyOf(g.get("math")));
+        g.rawset(LuaValue.valueOf("coroutine"), ReadOnlyTable.copyOf(g.get("coroutine")));
+        g.rawset(LuaValue.valueOf("tostring"), new ToString());
+        g.rawset(LuaValue.valueOf("error"), new ErrorFunction());
+        g.rawset(LuaValue.valueOf("pcall"), new RedisPcall(g.get("pcall")));
+        g.rawset(LuaValue.valueOf("rawset"), new RawSet(g.get("rawset")));
+        g.rawset(LuaValue.valueOf("setmetatable"), new SetMetatable(g.get("setmetatable")));
+        g.rawset(LuaValue.valueOf("loadstring"), new LoadString());
+        g.rawset(LuaValue.valueOf("load"), new Load51());
+        g.rawset(LuaValue.valueOf("collectgarbage"), new CollectGarbage());
+        g.rawset(LuaValue.valueOf("gcinfo"), new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return LuaValue.valueOf((int) (Engine.usedMemory() / 1024));
+            }
+        });
+        g.rawset(LuaValue.valueOf("redis"), seal(new RedisLibrary(this).table()));
+        g.rawset(LuaValue.valueOf("bit"), seal(LuaBit.table()));
+        g.rawset(LuaValue.valueOf("cjson"), seal(LuaCjson.table()));
+        g.rawset(LuaValue.valueOf("__redis__err__handler"), new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue err) {
+                return err;
+            }
+        });
+        g.hostSet("KEYS", new LuaTable());
+        g.hostSet("ARGV", new LuaTable());
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+            }
+        });
+        g.setmetatable(meta);
+        // C Lua formats error positions as "source:line: message"; luaj hands this function its own form
+        g.running.errorfunc = new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue message) {
+                return LuaValue.valueOf(cLuaPosition(message.tojstring()));
+            }
+        };
+        g.lock();
+    }
+
+    private static LuaTable seal(LuaTable t) {
+        return ReadOnlyTable.copyOf(t);
+    }
+
+    /**
+     * The string library is shared by every sandbox in the JVM, because luaj keeps the string metatable in a static:
+     * both are read-only, so no script can change them for another.
+     */
+    private static LuaTable stringLibrary(LuaValue fresh) {
+        synchronized (STRING_METATABLE_LOCK) {
+            if (sharedStringLibrary == null) {
+                LuaTable lib = ReadOnlyTable.copyOf(fresh).unsealedCopy();
+                lib.rawset("format", new LuaFormat(fresh.get("format")));
+                lib.rawset("rep", new StringRep());
+                lib.rawset("dump", new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        throw new LuaError(LuaValue.valueOf("unable to dump given function"));
+                    }
+                });
+                ReadOnlyTable sealed = ReadOnlyTable.copyOf(lib);
+                ReadOnlyTable meta = new ReadOnlyTable();
+                meta.rawset(LuaValue.INDEX, sealed);
+                meta.seal();
+                sharedStringLibrary = sealed;
+                LuaString.s_metatable = meta;
+            }
+            return sharedStringLibrary;
+        }
+    }
+
+    /** "@user_script:3 msg" (luaj) becomes "user_script:3: msg" (C Lua); remembers the line for the reply. */
+    private String cLuaPosition(String message) {
+        java.util.regex.Matcher m = POSITION.matcher(message);
+        if (m.find()) {
+            lastErrorLine = Integer.parseInt(m.group(2));
+            return m.group(1) + ":" + m.group(2) + ": " + message.substring(m.end());
+        }
+        return message;
+    }
+
+    private static final java.util.regex.Pattern POSITIONED = java.util.regex.Pattern.compile("^[^:\\s]+:\\d+: ");
+    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("^@?([^:\\s]+):(\\d+) ");
+
+    // ---- script cache ----
+
+    public static String sha1hex(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Compiles and caches a script; returns its SHA1, or throws with Redis's compile error text. */
+    public String load(byte[] body) throws CompileError {
+        String sha = sha1hex(body);
+        if (!scripts.containsKey(sha)) {
+            scripts.put(sha, new Script(body, compile(body)));
+        }
+        return sha;
+    }
+
+    /** Redis's text for a script that does not compile. */
+    public static final class CompileError extends Exception {
+        public CompileError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private LuaFunction compile(byte[] body) throws CompileError {
+        if (body.length > 0 && body[0] == 27) {
+            throw new CompileError("Error compiling script (new function): user_script: bad binary format (precompiled chunk)");
+        }
+        try {
+            return globals.load(new ByteArrayInputStream(body), "@user_script", "t", globals).checkfunction();
+        } catch (LuaError e) {
+            throw new CompileError("Error compiling script (new function): " + luaSyntaxMessage(cLuaPosition(e.getMessage())));
+        }
+    }
+
+    /** luaj says "unexpected symbol 43 (+)" where C Lua says "unexpected symbol near '+'". */
+    private static String luaSyntaxMessage(String message) {
+        return message.replaceAll("unexpected symbol \\d+ \\((.)\\)$", "unexpected symbol near '$1'");
+    }
+
+    public boolean exists(String sha) {
+        return scripts.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public void flush() {
+        scripts.clear();
+    }
+
+    public int cachedScripts() {
+        return scripts.size();
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    public boolean wrote() {
+        return wrote;
+    }
+
+    public long runningMillis() {
+        return running ? (System.nanoTime() - startedNanos) / 1_000_000 : 0;
+    }
+
+    /** SCRIPT KILL: the script stops at its next check with Redis's error. */
+    public void kill() {
+        killRequested = true;
+    }
+
+    // ---- running ----
+
+    /**
+     * EVAL and friends after argument checks: runs the script and writes its reply (or error) to {@code c}.
+     *
+     * @param body   the script, or null to run by SHA1
+     * @param sha    the SHA1 when body is null
+     */
+    public void run(Client c, byte[] body, String sha, int numkeys, boolean readOnlyScript) {
+        Script script;
+        if (body != null) {
+            try {
+                sha = load(body);
+            } catch (CompileError e) {
+                c.error("ERR " + e.getMessage());
+                return;
+            }
+            script = scripts.get(sha);
+        } else {
+            script = sha.length() == 40 ? scripts.get(sha.toLowerCase(java.util.Locale.ROOT)) : null;
+            if (script == null) {
+                c.error(NOSCRIPT);
+                return;
+            }
+            sha = sha.toLowerCase(java.util.Locale.ROOT);
+        }
+        LuaTable keys = new LuaTable(numkeys, 0);
+        for (int i = 0; i < numkeys; i++) {
+            keys.rawset(i + 1, LuaString.valueUsing(c.argv[3 + i]));
+        }
+        int argc = c.argc - 3 - numkeys;
+        LuaTable args = new LuaTable(argc, 0);
+        for (int i = 0; i < argc; i++) {
+            args.rawset(i + 1, LuaString.valueUsing(c.argv[3 + numkeys + i]));
+        }
+        globals.hostSet("KEYS", keys);
+        globals.hostSet("ARGV", args);
+        caller = c;
+        runningSha = sha;
+        readOnly = readOnlyScript;
+        wrote = false;
+        resp = 2;
+        killRequested = false;
+        lastErrorLine = -1;
+        scriptClient.prepareFor(c);
+        startedNanos = System.nanoTime();
+        running = true;
+        hook.reset();
+        try {
+            LuaValue result = script.function().call();
+            LuaReplies.write(c.reply, result, resp, c::error);
+        } catch (LuaError e) {
+            int line = lastErrorLine > 0 ? lastErrorLine : hook.currentLine();
+            LuaValue error = e.getMessageObject();
+            if (error != null && error.type() == LuaValue.TSTRING && !(e instanceof NoPositionError)
+                    && !POSITIONED.matcher(error.tojstring()).find() && line > 0) {
+                // raised by a Java function reached through a tail call, where luaj adds no position
+                error = LuaValue.valueOf("user_script:" + line + ": " + error.tojstring());
+            }
+            replyError(c, error, line);
+        } catch (ScriptInterrupt e) {
+            c.error(e.reply + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+        } catch (StackOverflowError e) {
+            c.error("ERR user_script:" + Math.max(hook.currentLine(), 1) + ": stack overflow script: " + sha
+                    + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+        } catch (OutOfMemoryError e) {
+            c.error("ERR user_script:" + Math.max(hook.currentLine(), 1) + ": not enough memory script: " + sha
+                    + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+        } finally {
+            running = false;
+            caller = null;
+            globals.hostSet("KEYS", LuaValue.NIL);
+            globals.hostSet("ARGV", LuaValue.NIL);
+            hook.reset();
+        }
+    }
+
+    /** The reply for an error that escaped the script, with Redis's "script: sha, on @user_script:line." suffix. */
+    private void replyError(Client c, LuaValue error, int line) {
+        String message;
+        if (error != null && error.istable()) {
+            LuaValue err = error.rawget(LuaReplies.ERR);
+            message = err.isstring() ? err.tojstring() : "ERR unknown error";
+        } else {
+            String text = error == null ? "nil" : error.tojstring();
+            message = "ERR " + text;
+        }
+        String suffix = line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "";
+        c.error(message + suffix);
+    }
+
+    private void checkInterrupts() {
+        if (killRequested) {
+            throw new ScriptInterrupt("ERR Script killed by user with SCRIPT KILL...");
+        }
+        if (engine.stopping()) {
+            throw new ScriptInterrupt("ERR Script killed by user with SHUTDOWN NOSAVE");
+        }
+    }
+
+    // ---- redis.call ----
+
+    /** redis.call / redis.pcall: runs a command for the script and returns its reply as a Lua value. */
+    LuaValue call(Varargs args, boolean raise) {
+        int n = args.narg();
+        if (n == 0) {
+            return fail("Please specify at least one argument for this redis lib call", raise);
+        }
+        byte[][] argv = new byte[n][];
+        for (int i = 1; i <= n; i++) {
+            LuaValue a = args.arg(i);
+            if (a.type() == LuaValue.TNUMBER) {
+                argv[i - 1] = LuaReplies.numberArgument(a.todouble());
+            } else if (a.type() == LuaValue.TSTRING) {
+                LuaString s = a.checkstring();
+                argv[i - 1] = java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+            } else {
+                return fail("Lua redis lib command arguments must be strings or integers", raise);
+            }
+        }
+        CommandSpec cmd = engine.commands().lookup(argv, n);
+        if (cmd == null) {
+            return fail("Unknown Redis command called from script", raise);
+        }
+        if (!cmd.arityAccepts(n)) {
+            return fail("Wrong number of args calling Redis command from script", raise);
+        }
+        if (cmd.has(CommandFlags.NOSCRIPT)) {
+            return fail("This Redis command is not allowed from script", raise);
+        }
+        if (readOnly && cmd.has(CommandFlags.WRITE)) {
+            return fail("Write commands are not allowed from read-only scripts.", raise);
+        }
+        if (cmd.has(CommandFlags.WRITE)) {
+            wrote = true;
+        }
+        scratch.clear();
+        scriptClient.argv = argv;
+        scriptClient.argc = n;
+        engine.dispatcher().call(scriptClient, cmd);
+        LuaValue reply = LuaReplies.toLua(scratch);
+        if (raise && reply.istable() && reply.rawget(LuaReplies.ERR).isstring()) {
+            lastErrorLine = hook.currentLine();
+            throw new LuaError(reply);
+        }
+        return reply;
+    }
+
+    private LuaValue fail(String message, boolean raise) {
+        LuaTable error = LuaReplies.errorTable("ERR " + message);
+        if (raise) {
+            lastErrorLine = hook.currentLine();
+            throw new LuaError(error);
+        }
+        return error;
+    }
+
+    void setResp(int version) {
+        resp = version;
+        scriptClient.reply.protocol(version);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    String runningSha() {
+        return runningSha;
+    }
+
+    // ---- Lua 5.1 surface over luaj ----
+
+    /** unpack / table.unpack with C Lua's limit on results. */
+    private static final class Unpack extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            int i = args.optint(2, 1);
+            int j = args.isnoneornil(3) ? t.length() : args.checkint(3);
+            if (i > j) {
+                return LuaValue.NONE;
+            }
+            long n = (long) j - i + 1;
+            if (n >= MAX_UNPACK || n <= 0) {
+                throw new LuaError("too many results to unpack");
+            }
+            LuaValue[] values = new LuaValue[(int) n];
+            for (int k = 0; k < n; k++) {
+                values[k] = t.get(i + k);
+            }
+            return LuaValue.varargsOf(values);
+        }
+    }
+
+    /** tostring with C Lua's number format (%.14g); luaj's own prints 10/3 as 3.3333333. */
+    private static final class ToString extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue v) {
+            if (v.type() == LuaValue.TNUMBER) {
+                return LuaValue.valueOf(formatNumber(v.todouble()));
+            }
+            LuaValue meta = v.metatag(LuaValue.TOSTRING);
+            if (!meta.isnil()) {
+                return meta.call(v);
+            }
+            LuaValue s = v.tostring();
+            return s.isnil() ? LuaValue.valueOf(v.tojstring()) : s;
+        }
+    }
+
+    static String formatNumber(double d) {
+        String s = DoubleFormat.formatG(d, 14);
+        return s.equals("inf") || s.equals("-inf") || s.equals("nan") || s.equals("-nan") ? s : s;
+    }
+
+    /** error(msg [, level]): positions only string messages at level 1 or more, as C Lua does. */
+    private static final class ErrorFunction extends TwoArgFunction {
+        @Override
+        public LuaValue call(LuaValue message, LuaValue level) {
+            int lvl = level.optint(1);
+            if (lvl > 0 && (message.type() == LuaValue.TSTRING || message.type() == LuaValue.TNUMBER)) {
+                String text = message.type() == LuaValue.TNUMBER ? formatNumber(message.todouble()) : message.tojstring();
+                throw new LuaError(text, lvl);
+            }
+            if (message.type() == LuaValue.TSTRING || message.type() == LuaValue.TNUMBER) {
+                throw new NoPositionError(message.tojstring());
+            }
+            throw new LuaError(message);
+        }
+    }
+
+    /** rawset refuses protected tables without a position, as Redis's C check does. */
+    private static final class RawSet extends VarArgFunction {
+        private final LuaValue original;
+
+        RawSet(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue t = args.arg1();
+            if ((t instanceof ReadOnlyTable r && r.sealed()) || (t instanceof SandboxGlobals g && g.locked())) {
+                throw new NoPositionError(ReadOnlyTable.MESSAGE);
+            }
+            return original.invoke(args);
+        }
+    }
+
+    private static final class SetMetatable extends VarArgFunction {
+        private final LuaValue original;
+
+        SetMetatable(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue t = args.arg1();
+            if ((t instanceof ReadOnlyTable r && r.sealed()) || (t instanceof SandboxGlobals g && g.locked())) {
+                throw new NoPositionError(ReadOnlyTable.MESSAGE);
+            }
+            return original.invoke(args);
+        }
+    }
+
+    /**
+     * An error C Lua raises without a position: from the VM while a C function runs (rawset on a readonly table),
+     * or error() at level 0.
+     */
+    static final class NoPositionError extends LuaError {
+        NoPositionError(String message) {
+            super(LuaValue.valueOf(message));
+        }
+    }
+
+    /**
+     * Redis's pcall: like Lua's, except that an error table ({err=...}, as redis.call raises) reaches the script
+     * as its message string.
+     */
+    private static final class RedisPcall extends VarArgFunction {
+        private final LuaValue original;
+
+        RedisPcall(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            Varargs result = original.invoke(args);
+            if (!result.arg1().toboolean() && result.arg(2).istable()) {
+                LuaValue err = result.arg(2).rawget(LuaReplies.ERR);
+                if (err.isstring()) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, err);
+                }
+            }
+            return result;
+        }
+    }
+
+    /** loadstring(s [, chunkname]): text only, never bytecode; returns nil and the message on errors. */
+    private final class LoadString extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            String name = args.optjstring(2, s.tojstring());
+            if (s.m_length > 0 && s.m_bytes[s.m_offset] == 27) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("loading of binary chunks is disabled"));
+            }
+            try {
+                return globals.load(s.toInputStream(), chunkName(name), "t", globals);
+            } catch (LuaError e) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(cLuaPosition(e.getMessage())));
+            }
+        }
+    }
+
+    private static String chunkName(String name) {
+        return name.startsWith("@") || name.startsWith("=") ? name : "=[string \"" + firstLine(name) + "\"]";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl) + "...";
+        return line.length() > 60 ? line.substring(0, 57) + "..." : line;
+    }
+
+    /** Lua 5.1's load(func [, chunkname]): the chunk comes from a function returning pieces; text only. */
+    private final class Load51 extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.arg1();
+            if (!f.isfunction()) {
+                throw new LuaError("bad argument #1 to 'load' (function expected, got " + f.typename() + ")");
+            }
+            StringBuilder chunk = new StringBuilder();
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            while (true) {
+                LuaValue piece = f.call();
+                if (piece.isnil() || (piece.isstring() && piece.checkstring().m_length == 0)) {
+                    break;
+                }
+                if (!piece.isstring()) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("reader function must return a string"));
+                }
+                LuaString s = piece.checkstring();
+                bytes.write(s.m_bytes, s.m_offset, s.m_length);
+            }
+            byte[] body = bytes.toByteArray();
+            chunk.setLength(0);
+            if (body.length > 0 && body[0] == 27) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("loading of binary chunks is disabled"));
+            }
+            try {
+                return globals.load(new ByteArrayInputStream(body), chunkName(args.optjstring(2, "=(load)")), "t",
+                        globals);
+            } catch (LuaError e) {
+                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(cLuaPosition(e.getMessage())));
+            }
+        }
+    }
+
+    /** collectgarbage without the power to stall the server: "count" reports, the rest do nothing harmful. */
+    private static final class CollectGarbage extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            String option = args.optjstring(1, "collect");
+            switch (option) {
+                case "count":
+                    return LuaValue.valueOf(Engine.usedMemory() / 1024.0);
+                case "collect", "step", "stop", "restart", "setpause", "setstepmul":
+                    return LuaValue.valueOf(0);
+                default:
+                    throw new LuaError("bad argument #1 to 'collectgarbage' (invalid option '" + option + "')");
+            }
+        }
+    }
+
+    /** string.rep with a ceiling, so a script cannot exhaust the heap in one call. */
+    private static final class StringRep extends VarArgFunction {
+        private static final long LIMIT = 512L * 1024 * 1024;
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString s = args.checkstring(1);
+            int n = args.checkint(2);
+            if (n <= 0 || s.m_length == 0) {
+                return LuaValue.EMPTYSTRING;
+            }
+            if ((long) s.m_length * n > LIMIT) {
+                throw new LuaError("not enough memory");
+            }
+            byte[] out = new byte[s.m_length * n];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(s.m_bytes, s.m_offset, out, i * s.m_length, s.m_length);
+            }
+            return LuaString.valueUsing(out);
+        }
+    }
+}
