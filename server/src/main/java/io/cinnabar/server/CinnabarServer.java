@@ -117,6 +117,7 @@ public final class CinnabarServer implements AutoCloseable {
             return;
         }
         running = false;
+        engine.close();
         net.stop();
         stopped.countDown();
     }

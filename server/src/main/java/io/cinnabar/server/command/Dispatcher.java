@@ -16,12 +16,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Dispatcher {
     private static final byte[] QUIT = Ascii.bytes("quit");
+    static final io.cinnabar.server.error.ErrorReply BUSY = Errors.of(
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
     private final Engine engine;
     private final CommandTable table;
     private final Keyspace keyspace;
     private final Config config;
     private final CommandSpec debug;
-    private int nesting;
 
     public Dispatcher(Engine engine) {
         this.engine = engine;
@@ -92,6 +93,17 @@ public final class Dispatcher {
             c.error(Errors.DEBUG_DISABLED);
             return Result.DONE;
         }
+        if (engine.scriptBusy()) {
+            if (!cmd.has(CommandFlags.ALLOW_BUSY)) {
+                cmd.rejectedCalls++;
+                c.error(BUSY);
+                return Result.DONE;
+            }
+            // a script owns the keyspace: run the command without touching time, propagation or slow log
+            cmd.handler.run(c);
+            cmd.calls++;
+            return Result.DONE;
+        }
         if (engine.paused() && engine.pausedFor(cmd)) {
             engine.postpone(c);
             return Result.POSTPONED;
@@ -131,22 +143,23 @@ public final class Dispatcher {
         return new String(arg, 0, len, StandardCharsets.UTF_8);
     }
 
-    /** Runs an accepted command and does the bookkeeping Redis's call() does. */
+    /** Runs an accepted command and does the bookkeeping Redis's call() does, with a fresh time snapshot. */
     public void call(Client c, CommandSpec cmd) {
-        boolean topLevel = nesting == 0;
-        if (topLevel) {
-            keyspace.now = engine.clock().millis();
-        }
-        nesting++;
+        keyspace.now = engine.clock().millis();
+        invoke(c, cmd);
+    }
+
+    /** A command run by a script: the script's time snapshot holds (keys cannot expire halfway through it). */
+    public void callNested(Client c, CommandSpec cmd) {
+        invoke(c, cmd);
+    }
+
+    private void invoke(Client c, CommandSpec cmd) {
         c.lastCmd = cmd;
         long dirtyBefore = keyspace.dirty;
         c.clearFailed();
         long start = System.nanoTime();
-        try {
-            cmd.handler.run(c);
-        } finally {
-            nesting--;
-        }
+        cmd.handler.run(c);
         long micros = (System.nanoTime() - start) / 1000;
         cmd.calls++;
         cmd.micros += micros;

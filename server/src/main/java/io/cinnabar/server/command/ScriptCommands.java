@@ -1,6 +1,7 @@
 package io.cinnabar.server.command;
 
 import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.exec.Engine;
 import io.cinnabar.server.script.ScriptEngine;
 
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, as eval.c in Redis 7.0. */
@@ -38,13 +39,42 @@ final class ScriptCommands {
             return;
         }
         ScriptEngine scripts = c.engine.scripts();
-        if (bySha) {
-            scripts.run(c, null, Args.string(c.argv[1]), (int) numkeys, readOnly);
-        } else {
-            scripts.run(c, c.argv[1], null, (int) numkeys, readOnly);
+        ScriptEngine.Run run = bySha
+                ? scripts.prepare(c, null, Args.string(c.argv[1]), (int) numkeys, readOnly)
+                : scripts.prepare(c, c.argv[1], null, (int) numkeys, readOnly);
+        if (run == null) {
+            return;
         }
         // a script's writes are propagated one by one as they happen (effects replication), never the EVAL itself
         c.propagationHandled(true);
+        Engine engine = c.engine;
+        if (scripts.runWithin(run, engine.config().busyReplyThreshold())) {
+            scripts.deliver(c, run);
+            engine.flushDeferredMonitorLines();
+            return;
+        }
+        // Past busy-reply-threshold: serve the network (BUSY, SCRIPT KILL, SHUTDOWN NOSAVE) until the script ends.
+        engine.log().warning("Slow script detected: still in execution after "
+                + engine.config().busyReplyThreshold() + " milliseconds. You can try killing the script using the "
+                + "SCRIPT KILL command. Script name is: " + run.sha() + ".");
+        engine.enterScriptBusy();
+        c.waitingForScript = true;
+        run.future().whenComplete((ignored, failure) -> {
+            try {
+                engine.executor().execute(() -> {
+                    scripts.deliver(c, run);
+                    c.waitingForScript = false;
+                    engine.flushDeferredMonitorLines();
+                    engine.leaveScriptBusy();
+                    if (c.connection() != null) {
+                        c.connection().flushSoon();
+                        c.connection().continueInput();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the server stopped while the script ran
+            }
+        });
     }
 
     static void load(Client c) {

@@ -86,6 +86,10 @@ final class ServerCommands {
             c.error("ERR No shutdown in progress.");
             return;
         }
+        if (!nosave && c.engine.scriptBusy()) {
+            c.error(Dispatcher.BUSY); // a timed-out script allows only SHUTDOWN NOSAVE
+            return;
+        }
         if (save) {
             // There are no RDB snapshots yet: refuse rather than pretend a save happened.
             c.engine.log().warning("Error trying to save the DB: RDB snapshots are not supported yet");

@@ -42,6 +42,8 @@ public final class Client {
     public long parsedLong;
     /** The current command replied with an error (commandstats failed_calls). */
     boolean failed;
+    /** The client's script runs past busy-reply-threshold: its further input waits for the reply. */
+    public boolean waitingForScript;
     /** A command postponed by CLIENT PAUSE waits here (its arguments are kept in {@link #argv}). */
     boolean postponed;
 
@@ -97,6 +99,11 @@ public final class Client {
 
     public boolean failed() {
         return failed;
+    }
+
+    /** The reply, written elsewhere (a script's), was an error. */
+    public void markFailed() {
+        failed = true;
     }
 
     public void clearFailed() {

@@ -73,6 +73,7 @@ public final class Config {
     String loglevel = "notice";
     String logfile = "";
     int activeExpireEffort = 1;
+    long busyReplyThreshold = 5000;
     boolean daemonize;
     /** The config file the server started from, for CONFIG REWRITE; null if none. */
     String configFile;
@@ -111,6 +112,8 @@ public final class Config {
         add(new StringParam("logfile", false, () -> logfile, v -> logfile = v));
         add(new IntParam("active-expire-effort", true, 1, 10, () -> activeExpireEffort,
                 v -> activeExpireEffort = (int) v));
+        add(new IntParam("busy-reply-threshold", true, 0, Long.MAX_VALUE, () -> busyReplyThreshold,
+                v -> busyReplyThreshold = v, "lua-time-limit"));
         add(new BoolParam("daemonize", false, () -> daemonize, v -> {
             if (v) {
                 throw new InvalidValue("Cinnabar runs in the foreground or embedded; daemonize is not supported");
@@ -247,6 +250,11 @@ public final class Config {
 
     public String logfile() {
         return logfile;
+    }
+
+    /** Milliseconds a script may run before other clients get BUSY (busy-reply-threshold, lua-time-limit). */
+    public long busyReplyThreshold() {
+        return busyReplyThreshold;
     }
 
     public int activeExpireEffort() {

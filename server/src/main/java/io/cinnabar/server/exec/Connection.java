@@ -23,8 +23,11 @@ public interface Connection {
     /** True when the peer connected over loopback (protected mode, enable-debug-command local). */
     boolean isLocal();
 
-    /** A postponed or blocked client may continue: execute its held command and any buffered input. */
+    /** A postponed client may continue: execute its held command and any buffered input. */
     void resume();
+
+    /** The reply the client waited for (a long script's) is written: read its buffered input again. */
+    void continueInput();
 
     /** Bytes waiting in the query buffer and the output buffer, for CLIENT LIST. */
     int queryBufferBytes();

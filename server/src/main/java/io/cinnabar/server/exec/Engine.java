@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Everything the executor owns: configuration, keyspace, clients, the command table and dispatcher, statistics,
@@ -40,6 +39,10 @@ public final class Engine {
     private EventExecutor executor;
     private Runnable shutdownRequest = () -> { };
     private volatile boolean stopping;
+    /** A script outlived busy-reply-threshold: the executor serves only ALLOW_BUSY commands until it ends. */
+    private boolean scriptBusy;
+    private final List<Runnable> afterScript = new ArrayList<>();
+    private final List<byte[]> deferredMonitorLines = new ArrayList<>();
     private io.cinnabar.server.script.ScriptEngine scripts;
     private long pauseEndMillis;
     private boolean pauseAll;
@@ -147,6 +150,48 @@ public final class Engine {
         return scripts;
     }
 
+    public boolean scriptBusy() {
+        return scriptBusy;
+    }
+
+    /** The running script passed busy-reply-threshold; the executor goes back to serving the network. */
+    public void enterScriptBusy() {
+        scriptBusy = true;
+    }
+
+    /** The script ended: data tasks held meanwhile run now. */
+    public void leaveScriptBusy() {
+        scriptBusy = false;
+        List<Runnable> held = new ArrayList<>(afterScript);
+        afterScript.clear();
+        for (Runnable r : held) {
+            r.run();
+        }
+    }
+
+    /** MONITOR lines produced on the script thread, sent by the executor when the script has ended. */
+    public void flushDeferredMonitorLines() {
+        List<byte[]> lines;
+        synchronized (deferredMonitorLines) {
+            lines = new ArrayList<>(deferredMonitorLines);
+            deferredMonitorLines.clear();
+        }
+        for (byte[] line : lines) {
+            for (Client m : monitors) {
+                m.reply.raw(line);
+                m.connection.flushSoon();
+            }
+        }
+    }
+
+    /** Stops the script thread, if scripts ever ran. */
+    public void close() {
+        stopping = true;
+        if (scripts != null) {
+            scripts.close();
+        }
+    }
+
     /** The client scripts run their redis.call commands as: not connected, not listed by CLIENT LIST. */
     public Client scriptClient(ReplyWriter writer) {
         return new Client(0, this, null, writer);
@@ -214,6 +259,12 @@ public final class Engine {
         }
         sb.append("\r\n");
         byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (executor != null && !executor.inEventLoop()) {
+            synchronized (deferredMonitorLines) {
+                deferredMonitorLines.add(line); // from the script thread: the executor owns the clients' buffers
+            }
+            return;
+        }
         for (Client m : monitors) {
             m.reply.raw(line);
             m.connection.flushSoon();
@@ -296,6 +347,9 @@ public final class Engine {
 
     /** serverCron: runs {@code hz} times a second on the executor. */
     public void cron() {
+        if (scriptBusy) {
+            return; // the script thread owns the keyspace
+        }
         long now = clock.millis();
         long started = System.nanoTime();
         activeExpiry.cycle(config.hz(), config.activeExpireEffort(), now);
@@ -359,7 +413,22 @@ public final class Engine {
                 throw new IllegalStateException(e);
             }
         }
-        Future<T> f = executor.submit(task);
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        Runnable run = () -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        };
+        // data tasks wait while a long script owns the keyspace
+        executor.execute(() -> {
+            if (scriptBusy) {
+                afterScript.add(run);
+            } else {
+                run.run();
+            }
+        });
         try {
             return f.get();
         } catch (InterruptedException e) {

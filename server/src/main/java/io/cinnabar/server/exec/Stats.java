@@ -23,7 +23,8 @@ public final class Stats {
     private long lastSampleMillis;
     private int sampleIndex;
 
-    void countError(String code) {
+    /** Synchronized: a long script's thread and the executor answering BUSY may both count errors. */
+    public synchronized void countError(String code) {
         errorReplies++;
         if (errorsByCode.size() >= 128 && !errorsByCode.containsKey(code)) {
             code = "ERRORSTATS_DISABLED"; // Redis stops tracking new codes past 128 as well

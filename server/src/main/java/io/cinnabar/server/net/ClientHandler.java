@@ -92,7 +92,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     }
 
     private void processInput() {
-        while (input != null && !closeAfterReply && !client.postponed()) {
+        while (input != null && !closeAfterReply && !client.postponed() && !client.waitingForScript) {
             boolean decoded;
             try {
                 decoder.authRequired(!client.authenticated);
@@ -246,6 +246,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
             return;
         }
         if (dispatcher.execute(client) == Dispatcher.Result.POSTPONED) {
+            return;
+        }
+        processInput();
+        flushSoon();
+    }
+
+    @Override
+    public void continueInput() {
+        if (closed || client == null) {
             return;
         }
         processInput();

@@ -50,7 +50,13 @@ final class InstructionHook extends DebugLib {
         push(c.p);
     }
 
+    /** LUAI_MAXCALLS: deeper recursion fails with "stack overflow", a Lua error scripts can catch. */
+    private static final int MAX_CALLS = 20000;
+
     private void push(org.luaj.vm2.Prototype p) {
+        if (depth >= MAX_CALLS) {
+            throw new org.luaj.vm2.LuaError("stack overflow");
+        }
         if (depth == frames.length) {
             frames = java.util.Arrays.copyOf(frames, depth * 2);
         }

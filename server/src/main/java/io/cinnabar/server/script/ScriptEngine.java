@@ -53,11 +53,10 @@ public final class ScriptEngine {
     private final Client scriptClient;
     private final ByteBuf scratch = Unpooled.buffer(256);
 
-    // state of the running script
-    private Client caller;
+    // state of the running script (written on the script thread; SCRIPT KILL reads the volatile ones)
     private String runningSha;
     private boolean readOnly;
-    private boolean wrote;
+    private volatile boolean wrote;
     private int resp = 2;
     private long startedNanos;
     private volatile boolean killRequested;
@@ -267,26 +266,58 @@ public final class ScriptEngine {
     // ---- running ----
 
     /**
-     * EVAL and friends after argument checks: runs the script and writes its reply (or error) to {@code c}.
-     *
-     * @param body   the script, or null to run by SHA1
-     * @param sha    the SHA1 when body is null
+     * One invocation: prepared on the executor, run on the script thread, its reply written to a private buffer
+     * that the executor copies to the caller (the caller's own buffer belongs to the executor's network side).
      */
-    public void run(Client c, byte[] body, String sha, int numkeys, boolean readOnlyScript) {
+    public static final class Run {
+        final Script script;
+        final String sha;
+        final LuaTable keys;
+        final LuaTable args;
+        final boolean readOnly;
+        final ByteBuf buffer = Unpooled.buffer(64);
+        final ReplyWriter out = new ReplyWriter(buffer);
+        final long startedNanos = System.nanoTime();
+        volatile boolean failed;
+        java.util.concurrent.CompletableFuture<Void> future;
+
+        Run(Script script, String sha, LuaTable keys, LuaTable args, boolean readOnly, int protocol) {
+            this.script = script;
+            this.sha = sha;
+            this.keys = keys;
+            this.args = args;
+            this.readOnly = readOnly;
+            out.protocol(protocol);
+        }
+
+        public String sha() {
+            return sha;
+        }
+
+        public java.util.concurrent.CompletableFuture<Void> future() {
+            return future;
+        }
+    }
+
+    /**
+     * EVAL and friends after the numkeys checks: finds or compiles the script and readies its KEYS and ARGV; null
+     * after replying an error (NOSCRIPT, compile error).
+     */
+    public Run prepare(Client c, byte[] body, String sha, int numkeys, boolean readOnlyScript) {
         Script script;
         if (body != null) {
             try {
                 sha = load(body);
             } catch (CompileError e) {
                 c.error("ERR " + e.getMessage());
-                return;
+                return null;
             }
             script = scripts.get(sha);
         } else {
             script = sha.length() == 40 ? scripts.get(sha.toLowerCase(java.util.Locale.ROOT)) : null;
             if (script == null) {
                 c.error(NOSCRIPT);
-                return;
+                return null;
             }
             sha = sha.toLowerCase(java.util.Locale.ROOT);
         }
@@ -299,22 +330,91 @@ public final class ScriptEngine {
         for (int i = 0; i < argc; i++) {
             args.rawset(i + 1, LuaString.valueUsing(c.argv[3 + numkeys + i]));
         }
-        globals.hostSet("KEYS", keys);
-        globals.hostSet("ARGV", args);
-        caller = c;
-        runningSha = sha;
-        readOnly = readOnlyScript;
+        scriptClient.prepareFor(c);
+        return new Run(script, sha, keys, args, readOnlyScript, c.reply.protocol());
+    }
+
+    /**
+     * Runs the script on the script thread and waits for it up to {@code millis} (0: no limit). Nothing else runs on
+     * the executor meanwhile, as in Redis. Returns true when it finished; false when it is still running, and the
+     * executor should go back to answering BUSY until {@link Run#future()} completes.
+     */
+    public boolean runWithin(Run run, long millis) {
+        if (runner == null) {
+            runner = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                // luaj runs Lua calls on the Java stack: room for C Lua's 20000 nested calls
+                Thread t = new Thread(null, r, "cinnabar-script", 512L * 1024 * 1024);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        run.future = java.util.concurrent.CompletableFuture.runAsync(() -> execute(run), runner);
+        try {
+            if (millis <= 0) {
+                run.future.get();
+            } else {
+                long left = millis - (System.nanoTime() - run.startedNanos) / 1_000_000;
+                run.future.get(Math.max(left, 1), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a script ran", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("script thread failed", e.getCause());
+        }
+    }
+
+    /** Copies a finished script's reply to its caller (on the executor). */
+    public void deliver(Client c, Run run) {
+        try {
+            if (c.reply.buffer().refCnt() > 0) {
+                c.reply.buffer().writeBytes(run.buffer);
+                if (run.failed) {
+                    c.markFailed();
+                }
+            }
+        } finally {
+            run.buffer.release();
+        }
+    }
+
+    public void close() {
+        killRequested = true;
+        if (runner != null) {
+            runner.shutdownNow();
+        }
+    }
+
+    private java.util.concurrent.ExecutorService runner;
+
+    /** The script body, on the script thread, which owns the keyspace until it returns. */
+    private void execute(Run run) {
+        globals.hostSet("KEYS", run.keys);
+        globals.hostSet("ARGV", run.args);
+        runningSha = run.sha;
+        readOnly = run.readOnly;
         wrote = false;
         resp = 2;
+        scriptClient.reply.protocol(2);
         killRequested = false;
         lastErrorLine = -1;
-        scriptClient.prepareFor(c);
-        startedNanos = System.nanoTime();
+        startedNanos = run.startedNanos;
         running = true;
         hook.reset();
+        ReplyWriter out = run.out;
+        LuaReplies.ErrorSink errors = message -> {
+            out.error(message);
+            run.failed = true;
+            int space = message.indexOf(' ');
+            engine.stats().countError(space < 0 ? message : message.substring(0, space));
+        };
+        String sha = run.sha;
         try {
-            LuaValue result = script.function().call();
-            LuaReplies.write(c.reply, result, resp, c::error);
+            LuaValue result = run.script.function().call();
+            LuaReplies.write(out, result, resp, errors);
         } catch (LuaError e) {
             int line = lastErrorLine > 0 ? lastErrorLine : hook.currentLine();
             LuaValue error = e.getMessageObject();
@@ -323,18 +423,17 @@ public final class ScriptEngine {
                 // raised by a Java function reached through a tail call, where luaj adds no position
                 error = LuaValue.valueOf("user_script:" + line + ": " + error.tojstring());
             }
-            replyError(c, error, line);
+            replyError(errors, error, line);
         } catch (ScriptInterrupt e) {
-            c.error(e.reply + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+            errors.error(e.reply + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
         } catch (StackOverflowError e) {
-            c.error("ERR user_script:" + Math.max(hook.currentLine(), 1) + ": stack overflow script: " + sha
-                    + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+            int line = Math.max(hook.currentLine(), 1);
+            errors.error("ERR user_script:" + line + ": stack overflow script: " + sha + ", on @user_script:" + line + ".");
         } catch (OutOfMemoryError e) {
-            c.error("ERR user_script:" + Math.max(hook.currentLine(), 1) + ": not enough memory script: " + sha
-                    + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+            int line = Math.max(hook.currentLine(), 1);
+            errors.error("ERR user_script:" + line + ": not enough memory script: " + sha + ", on @user_script:" + line + ".");
         } finally {
             running = false;
-            caller = null;
             globals.hostSet("KEYS", LuaValue.NIL);
             globals.hostSet("ARGV", LuaValue.NIL);
             hook.reset();
@@ -342,7 +441,7 @@ public final class ScriptEngine {
     }
 
     /** The reply for an error that escaped the script, with Redis's "script: sha, on @user_script:line." suffix. */
-    private void replyError(Client c, LuaValue error, int line) {
+    private void replyError(LuaReplies.ErrorSink c, LuaValue error, int line) {
         String message;
         if (error != null && error.istable()) {
             LuaValue err = error.rawget(LuaReplies.ERR);
@@ -353,6 +452,17 @@ public final class ScriptEngine {
         }
         String suffix = line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "";
         c.error(message + suffix);
+    }
+
+
+    /**
+     * Refuses a single allocation bigger than a quarter of the heap ("not enough memory"), so one library call
+     * cannot exhaust the JVM; gradual growth ends with an OutOfMemoryError caught on the script thread.
+     */
+    static void reserve(long bytes) {
+        if (bytes > Runtime.getRuntime().maxMemory() / 4) {
+            throw new LuaError("not enough memory");
+        }
     }
 
     private void checkInterrupts() {
@@ -403,7 +513,7 @@ public final class ScriptEngine {
         scratch.clear();
         scriptClient.argv = argv;
         scriptClient.argc = n;
-        engine.dispatcher().call(scriptClient, cmd);
+        engine.dispatcher().callNested(scriptClient, cmd);
         LuaValue reply = LuaReplies.toLua(scratch);
         if (raise && reply.istable() && reply.rawget(LuaReplies.ERR).isstring()) {
             lastErrorLine = hook.currentLine();
@@ -571,7 +681,9 @@ public final class ScriptEngine {
             LuaString s = args.checkstring(1);
             String name = args.optjstring(2, s.tojstring());
             if (s.m_length > 0 && s.m_bytes[s.m_offset] == 27) {
-                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("loading of binary chunks is disabled"));
+                // Redis's Lua refuses binary chunks: the lexer sees ESC as an unexpected symbol
+                return LuaValue.varargsOf(LuaValue.NIL,
+                        LuaValue.valueOf(chunkName(name).substring(1) + ":1: unexpected symbol near 'char(27)'"));
             }
             try {
                 return globals.load(s.toInputStream(), chunkName(name), "t", globals);
@@ -585,10 +697,14 @@ public final class ScriptEngine {
         return name.startsWith("@") || name.startsWith("=") ? name : "=[string \"" + firstLine(name) + "\"]";
     }
 
+    /** luaO_chunkid for string sources: up to the first line break, at most 43 characters, "..." if cut. */
     private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl) + "...";
-        return line.length() > 60 ? line.substring(0, 57) + "..." : line;
+        int len = 0;
+        while (len < s.length() && s.charAt(len) != '\n' && s.charAt(len) != '\r') {
+            len++;
+        }
+        len = Math.min(len, 43);
+        return len < s.length() ? s.substring(0, len) + "..." : s;
     }
 
     /** Lua 5.1's load(func [, chunkname]): the chunk comes from a function returning pieces; text only. */
@@ -656,6 +772,7 @@ public final class ScriptEngine {
             if ((long) s.m_length * n > LIMIT) {
                 throw new LuaError("not enough memory");
             }
+            reserve((long) s.m_length * n);
             byte[] out = new byte[s.m_length * n];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(s.m_bytes, s.m_offset, out, i * s.m_length, s.m_length);
