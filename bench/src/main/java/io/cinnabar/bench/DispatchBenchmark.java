@@ -42,7 +42,7 @@ public class DispatchBenchmark {
     private byte[][] incr;
 
     /** A connection that goes nowhere: the benchmark drops replies after each command. */
-    private static final class NoConnection implements Connection {
+    static final class NoConnection implements Connection {
         public void flushSoon() { }
         public void closeAfterReply() { }
         public void close() { }
@@ -50,6 +50,7 @@ public class DispatchBenchmark {
         public String localAddress() { return "127.0.0.1:6379"; }
         public boolean isLocal() { return true; }
         public void resume() { }
+        public void continueInput() { }
         public int queryBufferBytes() { return 0; }
         public int outputBufferBytes() { return 0; }
         public int fd() { return -1; }

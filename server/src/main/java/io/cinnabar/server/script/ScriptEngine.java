@@ -341,30 +341,16 @@ public final class ScriptEngine {
      */
     public boolean runWithin(Run run, long millis) {
         if (runner == null) {
-            runner = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                // luaj runs Lua calls on the Java stack: room for C Lua's 20000 nested calls
-                Thread t = new Thread(null, r, "cinnabar-script", 512L * 1024 * 1024);
-                t.setDaemon(true);
-                return t;
-            });
+            runner = new ScriptThread();
         }
-        run.future = java.util.concurrent.CompletableFuture.runAsync(() -> execute(run), runner);
-        try {
-            if (millis <= 0) {
-                run.future.get();
-            } else {
-                long left = millis - (System.nanoTime() - run.startedNanos) / 1_000_000;
-                run.future.get(Math.max(left, 1), java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while a script ran", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("script thread failed", e.getCause());
+        run.future = new java.util.concurrent.CompletableFuture<>();
+        ScriptThread.Task task = new ScriptThread.Task(() -> execute(run));
+        long left = millis <= 0 ? 0 : Math.max(1, millis - (System.nanoTime() - run.startedNanos) / 1_000_000);
+        boolean finished = runner.runWithin(task, left, () -> run.future.complete(null));
+        if (finished) {
+            run.future.complete(null);
         }
+        return finished;
     }
 
     /** Copies a finished script's reply to its caller (on the executor). */
@@ -384,11 +370,11 @@ public final class ScriptEngine {
     public void close() {
         killRequested = true;
         if (runner != null) {
-            runner.shutdownNow();
+            runner.stop();
         }
     }
 
-    private java.util.concurrent.ExecutorService runner;
+    private ScriptThread runner;
 
     /** The script body, on the script thread, which owns the keyspace until it returns. */
     private void execute(Run run) {
