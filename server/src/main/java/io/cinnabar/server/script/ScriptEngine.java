@@ -122,6 +122,8 @@ public final class ScriptEngine {
         g.rawset(LuaValue.valueOf("redis"), seal(new RedisLibrary(this).table()));
         g.rawset(LuaValue.valueOf("bit"), seal(LuaBit.table()));
         g.rawset(LuaValue.valueOf("cjson"), seal(LuaCjson.table()));
+        g.rawset(LuaValue.valueOf("cmsgpack"), seal(LuaCmsgpack.table()));
+        g.rawset(LuaValue.valueOf("struct"), seal(LuaStruct.table()));
         g.rawset(LuaValue.valueOf("__redis__err__handler"), new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue err) {
