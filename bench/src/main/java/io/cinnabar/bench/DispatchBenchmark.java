@@ -1,15 +1,5 @@
 package io.cinnabar.bench;
 
-import io.cinnabar.protocol.reply.ReplyWriter;
-import io.cinnabar.server.exec.Client;
-import io.cinnabar.server.exec.Config;
-import io.cinnabar.server.exec.Connection;
-import io.cinnabar.server.exec.Engine;
-import io.cinnabar.server.exec.Log;
-import io.cinnabar.server.exec.ServerClock;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,73 +24,34 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class DispatchBenchmark {
-    private Engine engine;
-    private Client client;
-    private ByteBuf out;
-    private byte[][] get;
-    private byte[][] set;
-    private byte[][] incr;
-
-    /** A connection that goes nowhere: the benchmark drops replies after each command. */
-    static final class NoConnection implements Connection {
-        public void flushSoon() { }
-        public void closeAfterReply() { }
-        public void close() { }
-        public String remoteAddress() { return "127.0.0.1:1"; }
-        public String localAddress() { return "127.0.0.1:6379"; }
-        public boolean isLocal() { return true; }
-        public void resume() { }
-        public void continueInput() { }
-        public int queryBufferBytes() { return 0; }
-        public int outputBufferBytes() { return 0; }
-        public int fd() { return -1; }
-    }
-
-    private static byte[][] args(String... a) {
-        byte[][] out = new byte[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i].getBytes(StandardCharsets.US_ASCII);
-        }
-        return out;
-    }
+    private BenchServer server;
+    private final byte[][] get = BenchServer.args("GET", "key:000000000042");
+    private final byte[][] set = BenchServer.args("SET", "key:000000000042", "xxx");
+    private final byte[][] incr = BenchServer.args("INCR", "counter");
 
     @Setup
     public void setup() {
-        Config config = new Config();
-        engine = new Engine(config, new ServerClock(), new Log(config, true));
-        out = PooledByteBufAllocator.DEFAULT.directBuffer(1 << 16);
-        client = engine.newClient(new NoConnection(), new ReplyWriter(out));
-        get = args("GET", "key:000000000042");
-        set = args("SET", "key:000000000042", "xxx");
-        incr = args("INCR", "counter");
-        run(set);
+        server = new BenchServer();
+        server.run(set);
     }
 
     @TearDown
     public void tearDown() {
-        out.release();
-    }
-
-    private int run(byte[][] argv) {
-        out.clear();
-        client.argv = argv;
-        client.argc = argv.length;
-        engine.dispatcher().execute(client);
-        return out.writerIndex();
+        server.close();
     }
 
     @Benchmark
     public int getExisting() {
-        return run(get);
+        return server.run(get);
     }
 
     @Benchmark
     public int setOverwrite() {
-        return run(set);
+        return server.run(set);
     }
 
     @Benchmark
     public int incrCounter() {
-        return run(incr);
+        return server.run(incr);
     }
 }

@@ -100,6 +100,7 @@ public final class ScriptEngine {
             }
         });
         table51.rawset("unpack", new Unpack());
+        table51.rawset("concat", new TableConcat(table.get("concat")));
         g.rawset(LuaValue.valueOf("table"), seal(table51));
         g.rawset(LuaValue.valueOf("unpack"), new Unpack());
         g.rawset(LuaValue.valueOf("string"), stringLibrary(g.get("string")));
@@ -108,8 +109,8 @@ public final class ScriptEngine {
         g.rawset(LuaValue.valueOf("tostring"), new ToString());
         g.rawset(LuaValue.valueOf("error"), new ErrorFunction());
         g.rawset(LuaValue.valueOf("pcall"), new RedisPcall(g.get("pcall")));
-        g.rawset(LuaValue.valueOf("rawset"), new RawSet(g.get("rawset")));
-        g.rawset(LuaValue.valueOf("setmetatable"), new SetMetatable(g.get("setmetatable")));
+        g.rawset(LuaValue.valueOf("rawset"), new ProtectedTableGuard(g.get("rawset")));
+        g.rawset(LuaValue.valueOf("setmetatable"), new ProtectedTableGuard(g.get("setmetatable")));
         g.rawset(LuaValue.valueOf("loadstring"), new LoadString());
         g.rawset(LuaValue.valueOf("load"), new Load51());
         g.rawset(LuaValue.valueOf("collectgarbage"), new CollectGarbage());
@@ -556,6 +557,33 @@ public final class ScriptEngine {
         }
     }
 
+    /** table.concat that refuses a result too big for the heap before building it. */
+    private static final class TableConcat extends VarArgFunction {
+        private final LuaValue original;
+
+        TableConcat(LuaValue original) {
+            this.original = original;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            long separator = args.isnoneornil(2) ? 0 : args.checkstring(2).m_length;
+            int i = args.optint(3, 1);
+            int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
+            long total = 0;
+            for (long k = i; k <= j; k++) {
+                LuaValue v = t.get((int) k);
+                total += (v.isstring() ? v.strvalue().m_length : 0) + separator;
+                if (total > Integer.MAX_VALUE) {
+                    throw new LuaError("not enough memory");
+                }
+            }
+            reserve(total);
+            return original.invoke(args);
+        }
+    }
+
     /** tostring with C Lua's number format (%.14g); luaj's own prints 10/3 as 3.3333333. */
     private static final class ToString extends OneArgFunction {
         @Override
@@ -593,28 +621,14 @@ public final class ScriptEngine {
         }
     }
 
-    /** rawset refuses protected tables without a position, as Redis's C check does. */
-    private static final class RawSet extends VarArgFunction {
+    /**
+     * rawset and setmetatable refuse protected tables (sealed libraries, the locked globals) without a position,
+     * as Redis's check inside the C function does.
+     */
+    private static final class ProtectedTableGuard extends VarArgFunction {
         private final LuaValue original;
 
-        RawSet(LuaValue original) {
-            this.original = original;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaValue t = args.arg1();
-            if ((t instanceof ReadOnlyTable r && r.sealed()) || (t instanceof SandboxGlobals g && g.locked())) {
-                throw new NoPositionError(ReadOnlyTable.MESSAGE);
-            }
-            return original.invoke(args);
-        }
-    }
-
-    private static final class SetMetatable extends VarArgFunction {
-        private final LuaValue original;
-
-        SetMetatable(LuaValue original) {
+        ProtectedTableGuard(LuaValue original) {
             this.original = original;
         }
 

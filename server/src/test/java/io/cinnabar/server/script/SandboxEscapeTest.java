@@ -71,6 +71,8 @@ class SandboxEscapeTest extends ServerTest {
     void resourceExhaustionEndsOnlyTheScript() {
         assertError("return string.rep('x', 1024 * 1024 * 1024)", "not enough memory");
         assertError("return unpack({}, 1, 1e8)", "too many results to unpack");
+        assertError("local t = {} for i = 1, 300 do t[i] = string.rep('x', 1000000) end "
+                + "return table.concat(t, string.rep('y', 1000000))", "not enough memory");
         assertError("local function f() return f() + 1 end return f()", "stack overflow");
         assertEquals("$1\r\n0\r\n", eval("collectgarbage('collect') return tostring(collectgarbage('step'))"));
         assertEquals("+PONG\r\n", call("PING"));
