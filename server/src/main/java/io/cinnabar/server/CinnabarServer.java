@@ -101,6 +101,11 @@ public final class CinnabarServer implements AutoCloseable {
         });
     }
 
+    /** The engine, for tests in this package. */
+    Engine engine() {
+        return engine;
+    }
+
     public boolean isRunning() {
         return running;
     }

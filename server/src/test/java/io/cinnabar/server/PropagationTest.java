@@ -1,0 +1,65 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cinnabar.server.db.Propagator;
+import io.cinnabar.server.testing.RespClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every write reaches the propagation tap in the form it must be replayed (what AOF and replicas will read). */
+class PropagationTest {
+    private final List<String> fed = new ArrayList<>();
+
+    private final Propagator recorder = new Propagator() {
+        @Override
+        public boolean active() {
+            return true;
+        }
+
+        @Override
+        public void feed(int db, byte[][] argv, int argc) {
+            StringBuilder sb = new StringBuilder(db + ":");
+            for (int i = 0; i < argc; i++) {
+                sb.append(' ').append(new String(argv[i], StandardCharsets.UTF_8));
+            }
+            fed.add(sb.toString());
+        }
+    };
+
+    @Test
+    void writesArePropagatedWithAbsoluteExpiryAndReadsAreNot() {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(server.port())) {
+            server.engine().call(() -> {
+                server.engine().keyspace().propagator(recorder);
+                return null;
+            });
+            c.call("SET", "a", "1");
+            c.call("GET", "a");
+            c.call("SET", "b", "2", "EX", "100");
+            c.call("EXPIRE", "a", "50");
+            c.call("INCRBYFLOAT", "f", "1.5");
+            c.call("SELECT", "2");
+            c.call("SET", "c", "3", "PX", "10");
+            server.clock().advance(Duration.ofMillis(50));
+            c.call("GET", "c");
+            c.call("EVAL", "redis.call('set', 'x', 'y') redis.call('incr', 'n') return 1", "0");
+            long now = server.engine().clock().millis();
+            assertEquals(8, fed.size(), fed.toString());
+            assertEquals("0: SET a 1", fed.get(0));
+            long pxat = Long.parseLong(fed.get(1).substring(fed.get(1).lastIndexOf(' ') + 1));
+            assertEquals("0: SET b 2 PXAT " + pxat, fed.get(1));
+            assertEquals(true, Math.abs(pxat - 100_000 - (now - 50)) < 5_000);
+            assertEquals(true, fed.get(2).startsWith("0: PEXPIREAT a "));
+            assertEquals("0: SET f 1.5 KEEPTTL", fed.get(3));
+            assertEquals(true, fed.get(4).startsWith("2: SET c 3 PXAT "));
+            assertEquals("2: DEL c", fed.get(5));
+            assertEquals("2: set x y", fed.get(6));
+            assertEquals("2: incr n", fed.get(7));
+        }
+    }
+}
