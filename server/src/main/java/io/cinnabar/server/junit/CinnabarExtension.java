@@ -107,7 +107,16 @@ public final class CinnabarExtension implements BeforeAllCallback, BeforeEachCal
     public void beforeEach(ExtensionContext context) {
         if (scope == Scope.TEST) {
             context.getStore(NS).put("server", new Holder(startServer()));
-        } else if (flush) {
+            return;
+        }
+        if (scope == Scope.CLASS && context.getParent().isPresent()) {
+            // registered on an instance field, the extension gets no beforeAll: start with the first test
+            ExtensionContext classContext = context.getParent().get();
+            classContext.getStore(NS).getOrComputeIfAbsent("server", k -> new Holder(startServer()), Holder.class);
+        } else if (scope == Scope.SHARED) {
+            beforeAll(context);
+        }
+        if (flush) {
             server(context).flushAll();
         }
     }
