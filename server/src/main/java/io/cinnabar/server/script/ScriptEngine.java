@@ -85,6 +85,9 @@ public final class ScriptEngine {
         g.load(new CoroutineLib());
         LoadState.install(g);
         LuaC.install(g);
+        // every chunk runs on the C-Lua-compatible loop (number concatenation, error positions)
+        g.loader = (prototype, chunkname, env) -> new CLuaClosure(prototype, env, g);
+        g.owner = this;
         g.load(hook); // installs the instruction hook; the debug table it adds is removed below
         for (String name : new String[] {"dofile", "loadfile", "print", "rawlen", "package", "require", "debug",
             "module", "bit32", "io", "os", "luajava"}) {
@@ -141,13 +144,6 @@ public final class ScriptEngine {
             }
         });
         g.setmetatable(meta);
-        // C Lua formats error positions as "source:line: message"; luaj hands this function its own form
-        g.running.errorfunc = new OneArgFunction() {
-            @Override
-            public LuaValue call(LuaValue message) {
-                return LuaValue.valueOf(cLuaPosition(message.tojstring()));
-            }
-        };
         g.lock();
     }
 
@@ -179,6 +175,13 @@ public final class ScriptEngine {
                 LuaString.s_metatable = meta;
             }
             return sharedStringLibrary;
+        }
+    }
+
+    /** Called by the interpreter where an error was raised: the line Redis's reply names. */
+    static void lastErrorLine(org.luaj.vm2.Globals g, int line) {
+        if (g instanceof SandboxGlobals sandbox && sandbox.owner != null) {
+            sandbox.owner.lastErrorLine = line;
         }
     }
 
@@ -646,7 +649,7 @@ public final class ScriptEngine {
      * An error C Lua raises without a position: from the VM while a C function runs (rawset on a readonly table),
      * or error() at level 0.
      */
-    static final class NoPositionError extends LuaError {
+    static final class NoPositionError extends CLuaClosure.PositionedError {
         NoPositionError(String message) {
             super(LuaValue.valueOf(message));
         }
