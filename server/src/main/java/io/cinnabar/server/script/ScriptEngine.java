@@ -235,9 +235,23 @@ public final class ScriptEngine {
         }
     }
 
+    /** luaj's reserved tokens from TK_AND (257) to TK_EOS (286), as C Lua prints them. */
+    private static final String[] TOKENS = {"and", "break", "do", "else", "elseif", "end", "false", "for",
+        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until",
+        "while", "..", "...", "==", ">=", "<=", "~=", "::", "<eof>"};
+    private static final java.util.regex.Pattern UNEXPECTED =
+            java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\((.)\\)$");
+
     /** luaj says "unexpected symbol 43 (+)" where C Lua says "unexpected symbol near '+'". */
     private static String luaSyntaxMessage(String message) {
-        return message.replaceAll("unexpected symbol \\d+ \\((.)\\)$", "unexpected symbol near '$1'");
+        java.util.regex.Matcher m = UNEXPECTED.matcher(message);
+        if (!m.find()) {
+            return message;
+        }
+        int token = Integer.parseInt(m.group(1));
+        String text = token < 257 ? (token < 32 ? "char(" + token + ")" : m.group(2))
+                : token - 257 < TOKENS.length ? TOKENS[token - 257] : null;
+        return message.substring(0, m.start()) + (text == null ? "unexpected symbol" : "unexpected symbol near '" + text + "'");
     }
 
     public boolean exists(String sha) {
