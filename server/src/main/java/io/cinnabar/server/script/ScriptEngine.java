@@ -699,16 +699,23 @@ public final class ScriptEngine {
         public Varargs invoke(Varargs args) {
             LuaString s = args.checkstring(1);
             String name = args.optjstring(2, s.tojstring());
-            if (s.m_length > 0 && s.m_bytes[s.m_offset] == 27) {
-                // Redis's Lua refuses binary chunks: the lexer sees ESC as an unexpected symbol
-                return LuaValue.varargsOf(LuaValue.NIL,
-                        LuaValue.valueOf(chunkName(name).substring(1) + ":1: unexpected symbol near 'char(27)'"));
-            }
-            try {
-                return globals.load(s.toInputStream(), chunkName(name), "t", globals);
-            } catch (LuaError e) {
-                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(cLuaPosition(e.getMessage())));
-            }
+            return loadText(RedisLibrary.bytesOf(s), chunkName(name));
+        }
+    }
+
+    /**
+     * Compiles a chunk for loadstring/load: the function, or nil and the message. Binary chunks are refused as
+     * Redis's Lua refuses them (its lexer sees ESC as an unexpected symbol).
+     */
+    private Varargs loadText(byte[] body, String chunkName) {
+        if (body.length > 0 && body[0] == 27) {
+            return LuaValue.varargsOf(LuaValue.NIL,
+                    LuaValue.valueOf(chunkName.substring(1) + ":1: unexpected symbol near 'char(27)'"));
+        }
+        try {
+            return globals.load(new ByteArrayInputStream(body), chunkName, "t", globals);
+        } catch (LuaError e) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(luaSyntaxMessage(cLuaPosition(e.getMessage()))));
         }
     }
 
@@ -734,7 +741,6 @@ public final class ScriptEngine {
             if (!f.isfunction()) {
                 throw new LuaError("bad argument #1 to 'load' (function expected, got " + f.typename() + ")");
             }
-            StringBuilder chunk = new StringBuilder();
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             while (true) {
                 LuaValue piece = f.call();
@@ -747,17 +753,7 @@ public final class ScriptEngine {
                 LuaString s = piece.checkstring();
                 bytes.write(s.m_bytes, s.m_offset, s.m_length);
             }
-            byte[] body = bytes.toByteArray();
-            chunk.setLength(0);
-            if (body.length > 0 && body[0] == 27) {
-                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("loading of binary chunks is disabled"));
-            }
-            try {
-                return globals.load(new ByteArrayInputStream(body), chunkName(args.optjstring(2, "=(load)")), "t",
-                        globals);
-            } catch (LuaError e) {
-                return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(cLuaPosition(e.getMessage())));
-            }
+            return loadText(bytes.toByteArray(), chunkName(args.optjstring(2, "=(load)")));
         }
     }
 
