@@ -113,8 +113,8 @@ final class DebugCommands {
 
     /**
      * The length of the value as an RDB string (rdbSavedObjectLen): integers that fit 32 bits as 2, 3 or 5 bytes,
-     * others as a length prefix plus the bytes. Redis LZF-compresses strings over 20 bytes; that comes with the
-     * RDB writer, until then compressible long strings report their uncompressed length.
+     * strings over 20 bytes LZF-compressed when that saves space (rdbcompression yes), others as a length prefix
+     * plus the bytes.
      */
     static long serializedLength(Object v) {
         if (v instanceof Long n) {
@@ -128,6 +128,13 @@ final class DebugCommands {
                 if (enc > 0 && enc < 6) {
                     return enc;
                 }
+            }
+        }
+        if (b.length > 20) {
+            byte[] out = new byte[b.length - 4];
+            int compressed = io.cinnabar.server.persist.Lzf.compress(b, b.length, out);
+            if (compressed > 0) {
+                return 1 + lengthPrefix(compressed) + lengthPrefix(b.length) + compressed;
             }
         }
         return lengthPrefix(b.length) + b.length;
