@@ -58,7 +58,7 @@ final class CLuaClosure extends LuaClosure {
 	}
 
 	/** Adds "source:line: " to a string error raised in this function, once, and runs an xpcall handler on it. */
-	private LuaError positioned(LuaError le, int pc) {
+	private LuaError positioned(LuaError le, int pc, LuaValue[] stack) {
 		if (le instanceof PositionedError) {
 			return le;
 		}
@@ -66,7 +66,12 @@ final class CLuaClosure extends LuaClosure {
 		int line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length ? p.lineinfo[pc] : -1;
 		ScriptEngine.lastErrorLine(globals, line);
 		if (message != null && message.type() == LuaValue.TSTRING) {
-			message = LuaValue.valueOf(p.shortsource() + ":" + line + ": " + message.tojstring());
+			String text = message.tojstring();
+			String cText = LuaTypeErrors.message(p, pc, stack, upValues);
+			if (cText != null) {
+				text = cText;
+			}
+			message = LuaValue.valueOf(p.shortsource() + ":" + line + ": " + text);
 		}
 		LuaValue handler = globals.running.errorfunc;
 		if (handler != null) {
@@ -320,6 +325,10 @@ final class CLuaClosure extends LuaClosure {
 					}
 					
 				case Lua.OP_TAILCALL: /*	A B C	return R(A)(R(A+1), ... ,R(A+B-1))		*/
+					if (!stack[a].isfunction() && stack[a].metatag(LuaValue.CALL).isnil()) {
+						// fail here, where the position and the variable name are known, not in the caller
+						throw new LuaError("attempt to call " + stack[a].typename());
+					}
 					switch ( i & Lua.MASK_B ) {
 					case (1<<Lua.POS_B): return new TailcallVarargs(stack[a], NONE);
 					case (2<<Lua.POS_B): return new TailcallVarargs(stack[a], stack[a+1]);
@@ -439,9 +448,9 @@ final class CLuaClosure extends LuaClosure {
 				}
 			}
 		} catch ( LuaError le ) {
-			throw positioned(le, pc);
+			throw positioned(le, pc, stack);
 		} catch ( Exception e ) {
-			throw positioned(new LuaError(e), pc);
+			throw positioned(new LuaError(e), pc, stack);
 		} finally {
 			if ( openups != null )
 				for ( int u=openups.length; --u>=0; )
