@@ -13,21 +13,25 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class EmbeddingTest {
-    private static long executorThreads() {
+    private static java.util.Set<Thread> cinnabarThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("cinnabar-") && t.isAlive()).count();
+                .filter(t -> t.getName().startsWith("cinnabar-") && t.isAlive())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Test
     void startAndCloseLeaveNoThreadsOrPortsBehind() throws Exception {
-        long before = executorThreads();
+        java.util.Set<Thread> before = cinnabarThreads();
         CinnabarServer server = CinnabarServer.builder().build().start();
         int port = server.port();
         try (RespClient c = new RespClient(port)) {
             assertEquals("+PONG\r\n", c.call("PING"));
+            assertEquals(":1\r\n", c.call("EVAL", "return 1", "0")); // the script thread too
         }
         server.close();
-        assertEquals(before, executorThreads());
+        java.util.Set<Thread> left = cinnabarThreads();
+        left.removeAll(before);
+        assertEquals(java.util.Set.of(), left);
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
         try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertEquals(port, again.getLocalPort());

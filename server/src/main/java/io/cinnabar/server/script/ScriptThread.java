@@ -124,8 +124,14 @@ final class ScriptThread {
         return true;
     }
 
+    /** Stops the thread and waits for it (a running script is told to stop by the engine first). */
     void stop() {
         stopped = true;
         LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
