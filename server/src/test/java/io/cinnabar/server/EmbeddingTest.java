@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+/** Isolated: it counts the JVM's threads, which concurrently running tests would disturb. */
+@org.junit.jupiter.api.parallel.Isolated
 class EmbeddingTest {
     private static java.util.Set<Thread> cinnabarThreads() {
         return Thread.getAllStackTraces().keySet().stream()

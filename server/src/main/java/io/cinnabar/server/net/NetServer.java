@@ -34,6 +34,8 @@ public final class NetServer {
     private EventLoopGroup group;
     private final List<Channel> listeners = new ArrayList<>();
     private ChannelGroup connections;
+    /** The event loop's threads, joined on stop: its termination future completes just before they exit. */
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int boundPort;
 
     public NetServer(Engine engine) {
@@ -48,7 +50,12 @@ public final class NetServer {
     public void start(String bind, int port) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-executor", false), io);
+        DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
+        group = new MultiThreadIoEventLoopGroup(1, runnable -> {
+            Thread t = names.newThread(runnable);
+            threads.add(t);
+            return t;
+        }, io);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         engine.executor(group.next());
         connections = new DefaultChannelGroup("cinnabar-connections", group.next());
@@ -123,6 +130,17 @@ public final class NetServer {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
     }
 
     public boolean inExecutor() {
