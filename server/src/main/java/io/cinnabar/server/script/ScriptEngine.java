@@ -52,6 +52,7 @@ public final class ScriptEngine {
     private final Map<String, Script> scripts = new HashMap<>();
     private final Client scriptClient;
     private final ByteBuf scratch = Unpooled.buffer(256);
+    private final LuaRandom random = new LuaRandom();
 
     // state of the running script (written on the script thread; SCRIPT KILL reads the volatile ones)
     private String runningSha;
@@ -107,7 +108,10 @@ public final class ScriptEngine {
         g.rawset(LuaValue.valueOf("table"), seal(table51));
         g.rawset(LuaValue.valueOf("unpack"), new Unpack());
         g.rawset(LuaValue.valueOf("string"), stringLibrary(g.get("string")));
-        g.rawset(LuaValue.valueOf("math"), ReadOnlyTable.copyOf(g.get("math")));
+        LuaTable math = ReadOnlyTable.copyOf(g.get("math")).unsealedCopy();
+        math.rawset("random", random.random());
+        math.rawset("randomseed", random.randomseed());
+        g.rawset(LuaValue.valueOf("math"), seal(math));
         g.rawset(LuaValue.valueOf("coroutine"), ReadOnlyTable.copyOf(g.get("coroutine")));
         g.rawset(LuaValue.valueOf("tostring"), new ToString());
         g.rawset(LuaValue.valueOf("error"), new ErrorFunction());
