@@ -68,6 +68,9 @@ final class CLuaClosure extends LuaClosure {
 		if (message != null && message.type() == LuaValue.TSTRING) {
 			String text = message.tojstring();
 			String cText = LuaTypeErrors.message(p, pc, stack, upValues);
+			if (cText == null) {
+				cText = LuaTypeErrors.argumentError(p, pc, stack, text);
+			}
 			if (cText != null) {
 				text = cText;
 			}
@@ -328,6 +331,12 @@ final class CLuaClosure extends LuaClosure {
 					if (!stack[a].isfunction() && stack[a].metatag(LuaValue.CALL).isnil()) {
 						// fail here, where the position and the variable name are known, not in the caller
 						throw new LuaError("attempt to call " + stack[a].typename());
+					}
+					if (!(stack[a] instanceof LuaClosure)) {
+						// C Lua never tail-calls a C function: call it here, so its errors carry this position
+						b = i>>>23;
+						Varargs args = b>0? varargsOf(stack,a+1,b-1): varargsOf(stack, a+1, top-v.narg()-(a+1), v);
+						return copyOf(stack[a].invoke(args));
 					}
 					switch ( i & Lua.MASK_B ) {
 					case (1<<Lua.POS_B): return new TailcallVarargs(stack[a], NONE);

@@ -91,6 +91,65 @@ final class LuaTypeErrors {
         }
     }
 
+    private static final java.util.regex.Pattern BAD_ARGUMENT =
+            java.util.regex.Pattern.compile("^bad argument(?: #(\\d+))?: (\\w+) expected, got (\\w+)$");
+
+    /**
+     * luaL_argerror's "bad argument #N to 'name' (T expected, got U)" for luaj's "bad argument: T expected, got U",
+     * raised by a library function called at {@code pc}: the name comes from the calling instruction, as C Lua
+     * finds it, and the argument is the first one that is not a T; or null to keep luaj's text.
+     */
+    static String argumentError(Prototype p, int pc, LuaValue[] stack, String message) {
+        java.util.regex.Matcher m = BAD_ARGUMENT.matcher(message);
+        if (!m.find() || pc < 0 || pc >= p.code.length) {
+            return null;
+        }
+        int i = p.code[pc];
+        int op = Lua.GET_OPCODE(i);
+        if (op != Lua.OP_CALL && op != Lua.OP_TAILCALL) {
+            return null;
+        }
+        int a = Lua.GETARG_A(i);
+        int b = Lua.GETARG_B(i);
+        String[] name = objectName(p, pc, a);
+        if (name == null) {
+            return null;
+        }
+        String expected = m.group(2);
+        String gotType = m.group(3);
+        int given = b > 0 ? b - 1 : stack.length - a - 1;
+        int index;
+        if (m.group(1) != null) {
+            index = Integer.parseInt(m.group(1));
+        } else {
+            // the first argument that is not a T and is of the type luaj reports (nil: also one not given)
+            index = 1;
+            while (index <= given && index < stack.length - a
+                    && (fits(stack[a + index], expected) || !stack[a + index].typename().equals(gotType))) {
+                index++;
+            }
+        }
+        String got = index > given ? "no value" : stack[a + index].typename();
+        if (name[0].equals("method")) {
+            index--; // C Lua does not count self
+            if (index == 0) {
+                return "calling '" + name[1] + "' on bad self (" + expected + " expected, got " + got + ")";
+            }
+        }
+        return "bad argument #" + index + " to '" + name[1] + "' (" + expected + " expected, got " + got + ")";
+    }
+
+    private static boolean fits(LuaValue v, String expected) {
+        return switch (expected) {
+            case "string" -> v.type() == LuaValue.TSTRING || v.type() == LuaValue.TNUMBER;
+            case "number" -> !v.tonumber().isnil();
+            case "table" -> v.istable();
+            case "function" -> v.isfunction();
+            case "boolean" -> v.isboolean();
+            default -> true;
+        };
+    }
+
     private static boolean indexable(LuaValue v) {
         return v.istable() || v.type() == LuaValue.TSTRING || !v.metatag(LuaValue.INDEX).isnil();
     }
