@@ -48,8 +48,10 @@ class PropagationTest {
             server.clock().advance(Duration.ofMillis(50));
             c.call("GET", "c");
             c.call("EVAL", "redis.call('set', 'x', 'y') redis.call('incr', 'n') return 1", "0");
+            c.call("EVAL", "redis.call('get', 'x') return redis.call('del', 'x')", "0");
+            c.call("EVAL", "return redis.call('get', 'n')", "0");
             long now = server.engine().clock().millis();
-            assertEquals(8, fed.size(), fed.toString());
+            assertEquals(11, fed.size(), fed.toString());
             assertEquals("0: SET a 1", fed.get(0));
             long pxat = Long.parseLong(fed.get(1).substring(fed.get(1).lastIndexOf(' ') + 1));
             assertEquals("0: SET b 2 PXAT " + pxat, fed.get(1));
@@ -58,8 +60,12 @@ class PropagationTest {
             assertEquals("0: SET f 1.5 KEEPTTL", fed.get(3));
             assertEquals(true, fed.get(4).startsWith("2: SET c 3 PXAT "));
             assertEquals("2: DEL c", fed.get(5));
-            assertEquals("2: set x y", fed.get(6));
-            assertEquals("2: incr n", fed.get(7));
+            // a script's writes: wrapped in MULTI/EXEC when more than one, alone when one, nothing for reads
+            assertEquals("2: MULTI", fed.get(6));
+            assertEquals("2: set x y", fed.get(7));
+            assertEquals("2: incr n", fed.get(8));
+            assertEquals("2: EXEC", fed.get(9));
+            assertEquals("2: del x", fed.get(10));
         }
     }
 }
