@@ -115,7 +115,7 @@ final class LuaTypeErrors {
         if (name == null) {
             return null;
         }
-        String expected = m.group(2);
+        String expected = cType(m.group(2));
         String gotType = m.group(3);
         int given = b > 0 ? b - 1 : stack.length - a - 1;
         int index;
@@ -137,6 +137,32 @@ final class LuaTypeErrors {
             }
         }
         return "bad argument #" + index + " to '" + name[1] + "' (" + expected + " expected, got " + got + ")";
+    }
+
+    /** The same text for a library function called by pcall itself, which C Lua calls '?'; null if not such. */
+    static String argumentErrorOfDirectCall(String message, org.luaj.vm2.Varargs args) {
+        java.util.regex.Matcher m = BAD_ARGUMENT.matcher(message);
+        if (!m.find()) {
+            return null;
+        }
+        String expected = cType(m.group(2));
+        int index = m.group(1) != null ? Integer.parseInt(m.group(1)) : 1;
+        if (m.group(1) == null) {
+            while (index <= args.narg() && (fits(args.arg(index), expected)
+                    || !args.arg(index).typename().equals(m.group(3)))) {
+                index++;
+            }
+        }
+        String got = index > args.narg() ? "no value" : args.arg(index).typename();
+        return "bad argument #" + index + " to '?' (" + expected + " expected, got " + got + ")";
+    }
+
+    /** luaj's checkdouble/checkint say "double"/"int" where C Lua says "number". */
+    private static String cType(String luajType) {
+        return switch (luajType) {
+            case "double", "int", "integer", "long" -> "number";
+            default -> luajType;
+        };
     }
 
     private static boolean fits(LuaValue v, String expected) {

@@ -742,6 +742,14 @@ public final class ScriptEngine {
                     return LuaValue.varargsOf(LuaValue.FALSE, err);
                 }
             }
+            if (!result.arg1().toboolean() && result.arg(2).type() == LuaValue.TSTRING && args.arg1().isfunction()
+                    && !(args.arg1() instanceof org.luaj.vm2.LuaClosure)) {
+                // a library function failing right under pcall: C Lua cannot name it and says '?'
+                String text = LuaTypeErrors.argumentErrorOfDirectCall(result.arg(2).tojstring(), args.subargs(2));
+                if (text != null) {
+                    return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf(text));
+                }
+            }
             return result;
         }
     }
