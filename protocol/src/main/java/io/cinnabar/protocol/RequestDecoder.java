@@ -29,7 +29,6 @@ public final class RequestDecoder {
     private long bulkLength = -1;
     private byte[] bulk;
     private int bulkFilled;
-    private boolean inline;
 
     public void maxBulkLength(long bytes) {
         this.maxBulkLength = bytes;
@@ -47,11 +46,6 @@ public final class RequestDecoder {
 
     public int argc() {
         return argc;
-    }
-
-    /** True when the last request came as an inline command (redis-benchmark's PING_INLINE, telnet). */
-    public boolean lastWasInline() {
-        return inline;
     }
 
     /** True while part of a request has been read but not all of it. */
@@ -72,7 +66,6 @@ public final class RequestDecoder {
                 }
                 argc = 0;
                 if (in.getByte(in.readerIndex()) == '*') {
-                    inline = false;
                     int status = readMultibulkCount(in);
                     if (status < 0) {
                         return false;
@@ -81,7 +74,6 @@ public final class RequestDecoder {
                         continue; // *0 or *-1: an empty request, skipped silently
                     }
                 } else {
-                    inline = true;
                     int status = readInline(in);
                     if (status < 0) {
                         return false;

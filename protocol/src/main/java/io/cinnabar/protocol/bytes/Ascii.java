@@ -40,15 +40,6 @@ public final class Ascii {
         return true;
     }
 
-    public static byte[] toLowerCase(byte[] s) {
-        byte[] out = new byte[s.length];
-        for (int i = 0; i < s.length; i++) {
-            byte c = s[i];
-            out[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
-        }
-        return out;
-    }
-
     public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

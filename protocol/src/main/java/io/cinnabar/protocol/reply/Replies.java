@@ -25,9 +25,4 @@ public final class Replies {
     public static byte[] encode(String resp) {
         return resp.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** A simple error reply ready to send: {@code -<message>\r\n}. */
-    public static byte[] error(String message) {
-        return encode("-" + message + "\r\n");
-    }
 }

@@ -65,7 +65,8 @@ public final class Dispatcher {
     private Result process(Client c) {
         byte[][] argv = c.argv;
         int argc = c.argc;
-        c.lastInteraction = engine.clock().millis();
+        long now = engine.clock().millis(); // read once: the interaction time and the command's time snapshot
+        c.lastInteraction = now;
         if (Ascii.equalsIgnoreCase(argv[0], QUIT)) {
             // Redis 7.0 answers QUIT before looking anything up, whatever its arguments
             c.reply.ok();
@@ -108,7 +109,8 @@ public final class Dispatcher {
             engine.postpone(c);
             return Result.POSTPONED;
         }
-        call(c, cmd);
+        keyspace.now = now;
+        invoke(c, cmd);
         return Result.DONE;
     }
 
@@ -143,17 +145,12 @@ public final class Dispatcher {
         return new String(arg, 0, len, StandardCharsets.UTF_8);
     }
 
-    /** Runs an accepted command and does the bookkeeping Redis's call() does, with a fresh time snapshot. */
-    public void call(Client c, CommandSpec cmd) {
-        keyspace.now = engine.clock().millis();
-        invoke(c, cmd);
-    }
-
     /** A command run by a script: the script's time snapshot holds (keys cannot expire halfway through it). */
     public void callNested(Client c, CommandSpec cmd) {
         invoke(c, cmd);
     }
 
+    /** Runs an accepted command and does the bookkeeping Redis's call() does. */
     private void invoke(Client c, CommandSpec cmd) {
         c.lastCmd = cmd;
         long dirtyBefore = keyspace.dirty;

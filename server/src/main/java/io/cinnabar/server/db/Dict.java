@@ -60,10 +60,6 @@ public final class Dict {
         return table0.length + (table1 == null ? 0 : table1.length);
     }
 
-    public boolean isRehashing() {
-        return rehashIndex >= 0;
-    }
-
     int hash(byte[] key) {
         int h = seed;
         for (byte b : key) {

@@ -51,10 +51,4 @@ public final class SlowLog {
     public void reset() {
         entries.clear();
     }
-
-    void trim(long maxLen) {
-        while (entries.size() > maxLen) {
-            entries.removeLast();
-        }
-    }
 }

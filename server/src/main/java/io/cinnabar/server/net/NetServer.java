@@ -142,8 +142,4 @@ public final class NetServer {
         }
         threads.clear();
     }
-
-    public boolean inExecutor() {
-        return group != null && group.next().inEventLoop();
-    }
 }

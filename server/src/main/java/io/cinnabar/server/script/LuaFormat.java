@@ -15,9 +15,6 @@ import org.luaj.vm2.lib.VarArgFunction;
  * long (so 2^31 prints whole), %g strips zeros, %f rounds the exact binary value, %s prints numbers with %.14g.
  */
 final class LuaFormat extends VarArgFunction {
-    LuaFormat(LuaValue unused) {
-    }
-
     @Override
     public Varargs invoke(Varargs args) {
         LuaString fmt = args.checkstring(1);

@@ -237,17 +237,13 @@ final class LuaReplies {
             if (format.type() == LuaValue.TSTRING && string.type() == LuaValue.TSTRING
                     && format.checkstring().m_length == 3) {
                 LuaString s = string.checkstring();
-                w.verbatim(format.tojstring(), java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length));
+                w.verbatim(format.tojstring(), RedisLibrary.bytesOf(s));
                 return;
             }
         }
         LuaValue map = t.rawget(MAP);
         if (map.type() == LuaValue.TTABLE) {
-            int n = 0;
-            for (Varargs e = map.next(LuaValue.NIL); !e.arg1().isnil(); e = map.next(e.arg1())) {
-                n++;
-            }
-            w.map(n);
+            w.map(pairs(map));
             for (Varargs e = map.next(LuaValue.NIL); !e.arg1().isnil(); e = map.next(e.arg1())) {
                 write(w, e.arg1(), resp, errors);
                 write(w, e.arg(2), resp, errors);
@@ -256,11 +252,7 @@ final class LuaReplies {
         }
         LuaValue set = t.rawget(SET);
         if (set.type() == LuaValue.TTABLE) {
-            int n = 0;
-            for (Varargs e = set.next(LuaValue.NIL); !e.arg1().isnil(); e = set.next(e.arg1())) {
-                n++;
-            }
-            w.set(n);
+            w.set(pairs(set));
             for (Varargs e = set.next(LuaValue.NIL); !e.arg1().isnil(); e = set.next(e.arg1())) {
                 write(w, e.arg1(), resp, errors);
             }
@@ -274,6 +266,15 @@ final class LuaReplies {
         for (int i = 1; i <= n; i++) {
             write(w, t.rawget(i), resp, errors);
         }
+    }
+
+    /** Number of key/value pairs of a table (maps and sets are sent with their size first). */
+    private static int pairs(LuaValue table) {
+        int n = 0;
+        for (Varargs e = table.next(LuaValue.NIL); !e.arg1().isnil(); e = table.next(e.arg1())) {
+            n++;
+        }
+        return n;
     }
 
     /** C's (long long) cast of a double as x86-64 does it: out-of-range and NaN become LLONG_MIN. */

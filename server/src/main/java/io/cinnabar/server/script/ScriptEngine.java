@@ -59,7 +59,6 @@ public final class ScriptEngine {
     private boolean readOnly;
     private volatile boolean wrote;
     private int resp = 2;
-    private long startedNanos;
     private volatile boolean killRequested;
     private volatile boolean running;
     private int lastErrorLine = -1;
@@ -163,7 +162,7 @@ public final class ScriptEngine {
         synchronized (STRING_METATABLE_LOCK) {
             if (sharedStringLibrary == null) {
                 LuaTable lib = ReadOnlyTable.copyOf(fresh).unsealedCopy();
-                lib.rawset("format", new LuaFormat(fresh.get("format")));
+                lib.rawset("format", new LuaFormat());
                 lib.rawset("rep", new StringRep());
                 lib.rawset("dump", new VarArgFunction() {
                     @Override
@@ -266,9 +265,6 @@ public final class ScriptEngine {
         scripts.clear();
     }
 
-    public int cachedScripts() {
-        return scripts.size();
-    }
 
     public boolean running() {
         return running;
@@ -278,9 +274,6 @@ public final class ScriptEngine {
         return wrote;
     }
 
-    public long runningMillis() {
-        return running ? (System.nanoTime() - startedNanos) / 1_000_000 : 0;
-    }
 
     /** SCRIPT KILL: the script stops at its next check with Redis's error. */
     public void kill() {
@@ -411,7 +404,6 @@ public final class ScriptEngine {
         scriptClient.reply.protocol(2);
         killRequested = false;
         lastErrorLine = -1;
-        startedNanos = run.startedNanos;
         running = true;
         hook.reset();
         ReplyWriter out = run.out;
@@ -548,7 +540,7 @@ public final class ScriptEngine {
                 argv[i - 1] = LuaReplies.numberArgument(a.todouble());
             } else if (a.type() == LuaValue.TSTRING) {
                 LuaString s = a.checkstring();
-                argv[i - 1] = java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+                argv[i - 1] = RedisLibrary.bytesOf(s);
             } else {
                 return fail("Lua redis lib command arguments must be strings or integers", raise);
             }
@@ -599,9 +591,6 @@ public final class ScriptEngine {
         return engine;
     }
 
-    String runningSha() {
-        return runningSha;
-    }
 
     // ---- Lua 5.1 surface over luaj ----
 
@@ -671,8 +660,7 @@ public final class ScriptEngine {
     }
 
     static String formatNumber(double d) {
-        String s = DoubleFormat.formatG(d, 14);
-        return s.equals("inf") || s.equals("-inf") || s.equals("nan") || s.equals("-nan") ? s : s;
+        return DoubleFormat.formatG(d, 14);
     }
 
     /** error(msg [, level]): positions only string messages at level 1 or more, as C Lua does. */
