@@ -37,6 +37,8 @@ public final class CinnabarExtension implements BeforeAllCallback, BeforeEachCal
     private final Scope scope;
     private final boolean flush;
     private final Consumer<CinnabarServer.Builder> customizer;
+    /** The server of the latest class (or the shared one) this extension started or joined, for {@link #server()}. */
+    private volatile CinnabarServer current;
 
     /** Used by {@code @ExtendWith}: a server per test class, flushed before each test. */
     public CinnabarExtension() {
@@ -97,10 +99,39 @@ public final class CinnabarExtension implements BeforeAllCallback, BeforeEachCal
     @Override
     public void beforeAll(ExtensionContext context) {
         if (scope == Scope.CLASS) {
-            context.getStore(NS).put("server", new Holder(startServer()));
+            Holder holder = new Holder(startServer());
+            context.getStore(NS).put("server", holder);
+            current = holder.server;
         } else if (scope == Scope.SHARED) {
-            context.getRoot().getStore(NS).getOrComputeIfAbsent("shared", k -> new Holder(startServer()), Holder.class);
+            current = context.getRoot().getStore(NS)
+                    .getOrComputeIfAbsent("shared", k -> new Holder(startServer()), Holder.class).server;
         }
+    }
+
+    /**
+     * The server of a per-class or shared extension registered on a static field, for code that runs outside a
+     * test method once the class has started, such as Spring's {@code @DynamicPropertySource}:
+     *
+     * <pre>{@code
+     * @RegisterExtension
+     * static final CinnabarExtension redis = CinnabarExtension.shared();
+     *
+     * @DynamicPropertySource
+     * static void redisUrl(DynamicPropertyRegistry registry) {
+     *     registry.add("spring.data.redis.url", () -> redis.server().uri().toString());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException before the class's servers started, or for {@link #perTest()}
+     */
+    public CinnabarServer server() {
+        CinnabarServer server = current;
+        if (server == null) {
+            throw new IllegalStateException(scope == Scope.TEST
+                    ? "per-test servers belong to test methods: inject CinnabarServer into the test instead"
+                    : "no Cinnabar server yet: register the extension on a static field; it starts before the tests");
+        }
+        return server;
     }
 
     @Override
@@ -112,7 +143,8 @@ public final class CinnabarExtension implements BeforeAllCallback, BeforeEachCal
         if (scope == Scope.CLASS && context.getParent().isPresent()) {
             // registered on an instance field, the extension gets no beforeAll: start with the first test
             ExtensionContext classContext = context.getParent().get();
-            classContext.getStore(NS).getOrComputeIfAbsent("server", k -> new Holder(startServer()), Holder.class);
+            current = classContext.getStore(NS)
+                    .getOrComputeIfAbsent("server", k -> new Holder(startServer()), Holder.class).server;
         } else if (scope == Scope.SHARED) {
             beforeAll(context);
         }

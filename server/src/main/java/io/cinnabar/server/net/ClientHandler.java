@@ -8,10 +8,10 @@ import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Connection;
 import io.cinnabar.server.exec.Engine;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -87,8 +87,36 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         }
         engine.stats().netInputBytes += in.readableBytes();
         engine.stats().readsProcessed++;
-        input = input == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), input, in);
+        input = input == null ? in : cumulate(ctx.alloc(), input, in);
         processInput();
+    }
+
+    /**
+     * Appends {@code in} to the pending input and releases it. The logic of Netty's
+     * {@code ByteToMessageDecoder.MERGE_CUMULATOR} (Apache-2.0), kept here so the server needs no codec module.
+     */
+    private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        if (!cumulation.isReadable() && in.isContiguous()) {
+            cumulation.release();
+            return in;
+        }
+        try {
+            int required = in.readableBytes();
+            if (required > cumulation.maxWritableBytes()
+                    || (required > cumulation.maxFastWritableBytes() && cumulation.refCnt() > 1)
+                    || cumulation.isReadOnly()) {
+                int size = cumulation.readableBytes() + required;
+                ByteBuf bigger = alloc.buffer(alloc.calculateNewCapacity(size, Integer.MAX_VALUE));
+                bigger.writeBytes(cumulation);
+                cumulation.release();
+                cumulation = bigger;
+            }
+            cumulation.writeBytes(in, in.readerIndex(), required);
+            in.readerIndex(in.writerIndex());
+            return cumulation;
+        } finally {
+            in.release();
+        }
     }
 
     private void processInput() {
