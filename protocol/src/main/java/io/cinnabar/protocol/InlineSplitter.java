@@ -3,7 +3,10 @@ package io.cinnabar.protocol;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 
-/** Splits an inline request line into arguments exactly as Redis's {@code sdssplitargs} does. */
+/**
+ * Splits an inline request line into arguments exactly as Redis's {@code sdssplitargs} does. Ported from Redis
+ * 7.0's sds.c, Copyright (c) 2006-2015 Salvatore Sanfilippo, BSD-3-Clause; see NOTICE.
+ */
 final class InlineSplitter {
     private InlineSplitter() {
     }

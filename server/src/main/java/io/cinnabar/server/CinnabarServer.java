@@ -50,14 +50,35 @@ public final class CinnabarServer implements AutoCloseable {
             return this;
         }
         Log log = new Log(config, quiet);
-        engine = new Engine(config, new ServerClock(), log);
+        net = new NetServer();
+        RuntimeException[] openFailure = new RuntimeException[1];
+        Thread opening = new Thread(() -> {
+            try {
+                net.open();
+            } catch (RuntimeException e) {
+                openFailure[0] = e;
+            }
+        }, "cinnabar-start");
+        opening.start(); // the event loop is made while the engine is built (cold start time)
+        Engine built = null;
+        try {
+            built = new Engine(config, new ServerClock(), log);
+        } finally {
+            joinUninterruptibly(opening);
+            if (built == null || openFailure[0] != null) {
+                net.stop();
+            }
+        }
+        if (openFailure[0] != null) {
+            throw openFailure[0];
+        }
+        engine = built;
         engine.onShutdownRequest(() -> {
             Thread t = new Thread(this::close, "cinnabar-shutdown");
             t.start();
         });
-        net = new NetServer(engine);
         try {
-            net.start(config.bind(), config.port());
+            net.start(engine, config.bind(), config.port());
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
                     + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
@@ -125,6 +146,21 @@ public final class CinnabarServer implements AutoCloseable {
         engine.close();
         net.stop();
         stopped.countDown();
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void requireRunning() {

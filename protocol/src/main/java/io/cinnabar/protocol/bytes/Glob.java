@@ -4,6 +4,8 @@ package io.cinnabar.protocol.bytes;
  * Glob-style matching exactly as Redis's {@code stringmatchlen} (util.c), used by KEYS, SCAN MATCH, CONFIG GET
  * and later PSUBSCRIBE: {@code *}, {@code ?}, {@code [a-z]}, {@code [^...]}, {@code \} escapes, with the same
  * treatment of malformed patterns and the same early exit that keeps {@code a*a*a*...b} from going exponential.
+ *
+ * <p>Ported from Redis 7.0's util.c, Copyright (c) 2009-2012 Salvatore Sanfilippo, BSD-3-Clause; see NOTICE.
  */
 public final class Glob {
     private Glob() {

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * Integer parsing and formatting with Redis's exact rules ({@code string2ll}, {@code ll2string} in util.c):
  * no sign but '-', no leading zeros, no spaces, at most 20 characters, no overflow.
+ *
+ * <p>Ported from Redis 7.0's util.c, Copyright (c) 2009-2012 Salvatore Sanfilippo, BSD-3-Clause; see NOTICE.
  */
 public final class Numbers {
     /** Returned by the parse methods when the input is not a number; check with {@code isLong} if it matters. */

@@ -17,12 +17,16 @@ public final class CommandSpec {
     public final int lastKey;
     public final int keyStep;
     public final String group;
-    final CommandHandler handler;
     final CommandSpec parent;
+    /** Every recorded subcommand; those without a handler behave as absent (see {@link CommandTable#lookup}). */
     NameTable<CommandSpec> subcommands;
-    /** The recorded COMMAND INFO entry (subcommands without a handler removed). */
+    private CommandHandler handler;
+    private boolean linked;
+    /** The recorded COMMAND INFO entry and COMMAND DOCS value (the map after the name), as Redis has them. */
+    RespValue recordedInfo;
+    RespValue recordedDocs;
+    /** The same without unimplemented subcommands, made on first use. */
     RespValue info;
-    /** The recorded COMMAND DOCS value (the map after the name). */
     RespValue docs;
 
     public long calls;
@@ -31,7 +35,7 @@ public final class CommandSpec {
     public long failedCalls;
 
     CommandSpec(String fullName, String name, int arity, long flags, int firstKey, int lastKey, int keyStep,
-                String group, CommandHandler handler, CommandSpec parent) {
+                String group, CommandSpec parent) {
         this.fullName = fullName;
         this.name = name;
         this.arity = arity;
@@ -40,7 +44,6 @@ public final class CommandSpec {
         this.lastKey = lastKey;
         this.keyStep = keyStep;
         this.group = group;
-        this.handler = handler;
         this.parent = parent;
     }
 
@@ -61,11 +64,28 @@ public final class CommandSpec {
         return firstKey > 0;
     }
 
+    /** The handler, linked on first use (see {@link Handlers}); null if Cinnabar does not have this command. */
+    CommandHandler handler() {
+        if (!linked) {
+            handler = Handlers.of(fullName);
+            linked = true;
+        }
+        return handler;
+    }
+
+    /** COMMAND INFO's entry, listing only the subcommands Cinnabar has. */
     public RespValue info() {
+        if (info == null) {
+            CommandTable.dropUnimplementedSubcommands(this);
+        }
         return info;
     }
 
+    /** COMMAND DOCS's value, listing only the subcommands Cinnabar has. */
     public RespValue docs() {
+        if (docs == null) {
+            CommandTable.dropUnimplementedSubcommands(this);
+        }
         return docs;
     }
 

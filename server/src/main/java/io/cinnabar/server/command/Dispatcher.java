@@ -101,7 +101,7 @@ public final class Dispatcher {
                 return Result.DONE;
             }
             // a script owns the keyspace: run the command without touching time, propagation or slow log
-            cmd.handler.run(c);
+            cmd.handler().run(c);
             cmd.calls++;
             return Result.DONE;
         }
@@ -156,7 +156,7 @@ public final class Dispatcher {
         long dirtyBefore = keyspace.dirty;
         c.clearFailed();
         long start = System.nanoTime();
-        cmd.handler.run(c);
+        cmd.handler().run(c);
         long micros = (System.nanoTime() - start) / 1000;
         cmd.calls++;
         cmd.micros += micros;

@@ -10,6 +10,9 @@ import java.util.SplittableRandom;
  *
  * <p>Entries carry the key's expiry time and access clock so that the keyspace needs no second object per
  * key. Not thread-safe: owned by the executor thread.
+ *
+ * <p>The rehashing steps and the scan cursor follow Redis 7.0's dict.c, Copyright (c) 2006-2012 Salvatore
+ * Sanfilippo, BSD-3-Clause; see NOTICE.
  */
 public final class Dict {
     /** No expiry set. */

@@ -13,8 +13,11 @@ import java.util.Locale;
  * {@code logfile}, filtered by {@code loglevel}. Thread-safe.
  */
 public final class Log {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+    /** In a holder so that a quiet embedded server never loads java.time's formatting (startup time). */
+    private static final class Time {
+        static final DateTimeFormatter FORMAT =
+                DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+    }
     private static final String[] LEVELS = {"debug", "verbose", "notice", "warning"};
     private static final char[] MARKS = {'.', '-', '*', '#'};
     public static final int DEBUG = 0;
@@ -41,7 +44,7 @@ public final class Log {
         if (target == null) {
             return;
         }
-        String line = ProcessHandle.current().pid() + ":M " + TIME.format(java.time.Instant.now()) + " "
+        String line = ProcessHandle.current().pid() + ":M " + Time.FORMAT.format(java.time.Instant.now()) + " "
                 + MARKS[level] + " " + message;
         synchronized (this) {
             target.println(line);

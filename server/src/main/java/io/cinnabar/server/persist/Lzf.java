@@ -3,6 +3,9 @@ package io.cinnabar.server.persist;
 /**
  * LZF compression exactly as Redis's bundled liblzf 3.6 does it (lzf_c.c with HLOG 16, VERY_FAST, a zeroed hash
  * table), so that compressed sizes, and later RDB files, come out byte for byte as Redis's.
+ *
+ * <p>Ported from liblzf 3.6 (lzf_c.c, lzf_d.c), Copyright (c) 2000-2010 Marc Alexander Lehmann, BSD-2-Clause;
+ * see NOTICE.
  */
 public final class Lzf {
     private static final int HLOG = 16;

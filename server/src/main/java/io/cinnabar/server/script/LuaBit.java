@@ -6,7 +6,10 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
-/** LuaBitOp 1.0 ({@code bit}): 32-bit operations whose results are signed, as Redis bundles it. */
+/**
+ * LuaBitOp 1.0 ({@code bit}): 32-bit operations whose results are signed, as Redis bundles it. Ported from
+ * bit.c, Copyright (C) 2008-2012 Mike Pall, MIT licence; see NOTICE.
+ */
 final class LuaBit {
     private LuaBit() {
     }

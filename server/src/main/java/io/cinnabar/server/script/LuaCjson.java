@@ -10,7 +10,10 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
-/** lua-cjson 2.1.0 as bundled with Redis: encode and decode with its defaults, texts and corner cases. */
+/**
+ * lua-cjson 2.1.0 as bundled with Redis: encode and decode with its defaults, texts and corner cases. Ported from
+ * lua-cjson (lua_cjson.c, strbuf.c), Copyright (c) 2010-2012 Mark Pulford, MIT licence; see NOTICE.
+ */
 final class LuaCjson {
     /** cjson.null: a light userdata that encodes as null. */
     static final LuaValue NULL = LuaValue.userdataOf(new Object() {

@@ -11,7 +11,10 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
-/** lua-cmsgpack 0.4.0 as Redis bundles it: MessagePack pack/unpack of Lua values. */
+/**
+ * lua-cmsgpack 0.4.0 as Redis bundles it: MessagePack pack/unpack of Lua values. Ported from lua_cmsgpack.c,
+ * Copyright (C) 2012 Salvatore Sanfilippo, MIT licence; see NOTICE.
+ */
 final class LuaCmsgpack {
     /** LUACMSGPACK_MAX_NESTING: deeper tables are packed as nil. */
     private static final int MAX_NESTING = 16;

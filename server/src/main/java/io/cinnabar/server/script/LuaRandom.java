@@ -9,6 +9,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * math.random and math.randomseed as Redis defines them: Lua 5.1's functions over Redis's redisLrand48 (the 48-bit
  * rand48 generator), whose state starts unseeded when the server starts and carries across scripts, so a fresh
  * server gives the same sequence as a fresh Redis. Not thread-safe: used by the one running script.
+ *
+ * <p>Ported from Redis 7.0's rand.c (BSD-3-Clause, Copyright (c) 2009-2012 Salvatore Sanfilippo; rand48 after
+ * FreeBSD's libc) and Lua 5.1's lmathlib.c (MIT licence, Copyright (C) 1994-2012 Lua.org, PUC-Rio); see NOTICE.
  */
 final class LuaRandom {
     private static final long MASK = (1L << 48) - 1;

@@ -12,7 +12,10 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
-/** Roberto Ierusalimschy's struct library (0.2) as Redis bundles it, for an x86-64 build (little endian). */
+/**
+ * Roberto Ierusalimschy's struct library (0.2) as Redis bundles it, for an x86-64 build (little endian). Ported
+ * from lua_struct.c, Copyright (C) 2010-2018 Lua.org, PUC-Rio, MIT licence; see NOTICE.
+ */
 final class LuaStruct {
     private static final int MAX_INT_SIZE = 32;
     private static final int MAX_ALIGN = 8;

@@ -9,6 +9,8 @@ import org.luaj.vm2.Prototype;
  * C Lua's texts for type errors (luaG_typeerror, luaG_concaterror, luaG_aritherror, luaG_ordererror), rebuilt from
  * the failing instruction, with variable names found as C Lua's getobjname finds them ("local 'x'", "field 'a'",
  * "upvalue 'u'", "method 'm'"). luaj's own texts ("attempt to index ? (a nil value)") differ.
+ *
+ * <p>Ported from Lua 5.1's ldebug.c, Copyright (C) 1994-2012 Lua.org, PUC-Rio, MIT licence; see NOTICE.
  */
 final class LuaTypeErrors {
     private LuaTypeErrors() {
