@@ -50,39 +50,37 @@ public final class CinnabarServer implements AutoCloseable {
             return this;
         }
         Log log = new Log(config, quiet);
+        NetServer.configureNetty();
         net = new NetServer();
         RuntimeException[] openFailure = new RuntimeException[1];
         Thread opening = new Thread(() -> {
             try {
-                net.open();
+                net.open(config.bind(), config.port());
             } catch (RuntimeException e) {
                 openFailure[0] = e;
             }
         }, "cinnabar-start");
-        opening.start(); // the event loop is made while the engine is built (cold start time)
+        opening.start(); // Netty starts and binds while the engine is built (cold start time)
         Engine built = null;
         try {
             built = new Engine(config, new ServerClock(), log);
         } finally {
             joinUninterruptibly(opening);
-            if (built == null || openFailure[0] != null) {
+            if (built == null && openFailure[0] == null) {
                 net.stop();
             }
         }
         if (openFailure[0] != null) {
-            throw openFailure[0];
+            RuntimeException e = openFailure[0];
+            throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
+                    + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         engine = built;
         engine.onShutdownRequest(() -> {
             Thread t = new Thread(this::close, "cinnabar-shutdown");
             t.start();
         });
-        try {
-            net.start(engine, config.bind(), config.port());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
-                    + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
-        }
+        net.start(engine);
         clock = new VirtualClock(engine);
         running = true;
         log.notice("Ready to accept connections tcp on " + config.bind() + ":" + net.port());

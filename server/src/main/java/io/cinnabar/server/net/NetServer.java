@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * is confined to that thread.
  */
 public final class NetServer {
-    private Engine engine;
+    /** Set by start(), before the listeners accept; read by the event loop when a connection arrives. */
+    private volatile Engine engine;
     private EventLoopGroup group;
     private boolean epoll;
     private final List<Channel> listeners = new ArrayList<>();
@@ -41,75 +42,98 @@ public final class NetServer {
     private int boundPort;
 
     /**
-     * Creates the event loop (epoll where it loads, NIO otherwise) and initialises Netty's allocator. It needs no
-     * engine, so {@code CinnabarServer.start} runs it on a helper thread while it builds the engine: in a fresh
-     * JVM each takes about half of the cold start, and on two cores they overlap.
+     * Settings for Cinnabar's own copy of Netty, made before any Netty class loads. In the published jar these
+     * names are relocated with Netty (io.cinnabar.shaded.io.netty...), so they never touch a project's Netty; a
+     * value the user set is kept. They spare a cold start work nobody needs: JFR events for buffers, and the
+     * process-id and MAC-address lookups behind channel ids (which only need to be unique).
      */
-    public void open() {
-        // Netty's JFR buffer events are of no use here and loading JFR costs a cold start ~20 ms. In the published
-        // jar this name is relocated with Netty, so it never touches a project's own Netty.
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
+    public static void configureNetty() {
+        setIfAbsent("io.netty.jfr.enabled", "false");
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        setIfAbsent("io.netty.processId", Integer.toString(random.nextInt(Integer.MAX_VALUE)));
+        StringBuilder machineId = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            machineId.append(i == 0 ? "" : ":").append(String.format("%02x", random.nextInt(256)));
         }
-        epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
-        group = new MultiThreadIoEventLoopGroup(1, runnable -> {
-            Thread t = names.newThread(runnable);
-            threads.add(t);
-            return t;
-        }, io);
-        ByteBufAllocator.DEFAULT.ioBuffer(256).release(); // the allocator's first use costs tens of milliseconds
+        setIfAbsent("io.netty.machineId", machineId.toString());
+    }
+
+    private static void setIfAbsent(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     /**
-     * Binds every address of {@code bind} (space separated, as Redis's bind) on {@code port} (0 picks a free port),
-     * serving {@code engine} on the event loop {@link #open()} made.
+     * Creates the event loop (epoll where it loads, NIO otherwise) and binds every address of {@code bind} (space
+     * separated, as Redis's bind) on {@code port} (0 picks a free port), without accepting yet. It needs no
+     * engine, so {@code CinnabarServer.start} runs it on a helper thread while it builds the engine: in a fresh
+     * JVM this is the larger half of the cold start, and on two cores the two overlap.
      *
      * @throws java.io.UncheckedIOException naming the address and port when binding fails
      */
-    public void start(Engine engine, String bind, int port) {
-        this.engine = engine;
+    public void open(String bind, int port) {
+        try {
+            epoll = Epoll.isAvailable();
+            IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+            DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
+            group = new MultiThreadIoEventLoopGroup(1, runnable -> {
+                Thread t = names.newThread(runnable);
+                threads.add(t);
+                return t;
+            }, io);
+            connections = new DefaultChannelGroup("cinnabar-connections", group.next());
+            bind(bind, port);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void bind(String bind, int port) {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        engine.executor(group.next());
-        connections = new DefaultChannelGroup("cinnabar-connections", group.next());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 511)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false) // no accept until start() has the engine
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, engine.config().tcpKeepalive() > 0)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        ch.config().setKeepAlive(engine.config().tcpKeepalive() > 0);
                         ch.pipeline().addLast(new ClientHandler(engine));
                     }
                 });
-        try {
-            int actualPort = port;
-            for (String address : bind.trim().split("\\s+")) {
-                String host = address.startsWith("-") ? address.substring(1) : address; // "-::1": optional
-                if (host.equals("*")) {
-                    host = "0.0.0.0";
-                }
-                try {
-                    Channel ch = bootstrap.bind(new InetSocketAddress(host, actualPort)).sync().channel();
-                    listeners.add(ch);
-                    actualPort = ((InetSocketAddress) ch.localAddress()).getPort();
-                } catch (Exception e) {
-                    if (address.startsWith("-")) {
-                        continue; // Redis: a "-" address is optional, skipped if it cannot be bound
-                    }
-                    throw new java.io.UncheckedIOException(new BindException("Could not create server TCP listening "
-                            + "socket " + host + ":" + port + ": " + e.getMessage()));
-                }
+        int actualPort = port;
+        for (String address : bind.trim().split("\\s+")) {
+            String host = address.startsWith("-") ? address.substring(1) : address; // "-::1": optional
+            if (host.equals("*")) {
+                host = "0.0.0.0";
             }
-            boundPort = actualPort;
-        } catch (RuntimeException e) {
-            stop();
-            throw e;
+            try {
+                Channel ch = bootstrap.bind(new InetSocketAddress(host, actualPort)).sync().channel();
+                listeners.add(ch);
+                actualPort = ((InetSocketAddress) ch.localAddress()).getPort();
+            } catch (Exception e) {
+                if (address.startsWith("-")) {
+                    continue; // Redis: a "-" address is optional, skipped if it cannot be bound
+                }
+                throw new java.io.UncheckedIOException(new BindException("Could not create server TCP listening "
+                        + "socket " + host + ":" + port + ": " + e.getMessage()));
+            }
+        }
+        boundPort = actualPort;
+    }
+
+    /** Serves {@code engine} on the event loop and listeners that {@link #open} made: accepting starts now. */
+    public void start(Engine engine) {
+        this.engine = engine;
+        engine.executor(group.next());
+        for (Channel listener : listeners) {
+            listener.config().setAutoRead(true);
         }
         scheduleCron();
     }
