@@ -37,6 +37,7 @@ public final class CinnabarServer implements AutoCloseable {
     }
 
     public static Builder builder() {
+        NetServer.warmUpInBackground(); // a fresh JVM loads Netty while the caller configures (cold start time)
         return new Builder();
     }
 
@@ -50,7 +51,7 @@ public final class CinnabarServer implements AutoCloseable {
             return this;
         }
         Log log = new Log(config, quiet);
-        NetServer.configureNetty();
+        NetServer.warmUpInBackground();
         net = new NetServer();
         RuntimeException[] openFailure = new RuntimeException[1];
         Thread opening = new Thread(() -> {

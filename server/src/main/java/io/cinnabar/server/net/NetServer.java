@@ -1,5 +1,9 @@
 package io.cinnabar.server.net;
 
+import io.cinnabar.protocol.RequestDecoder;
+import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.command.Dispatcher;
+import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Engine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -15,6 +19,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -41,6 +46,54 @@ public final class NetServer {
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int boundPort;
 
+    private static Thread warmUp;
+
+    /**
+     * Starts loading Netty and the classes that serve a connection on a helper thread, once per JVM, so that in a
+     * fresh JVM the class loading overlaps with building the configuration and the engine (CinnabarServer calls
+     * this from {@code builder()}). Without it a first start spends most of its time loading classes on one thread.
+     */
+    public static synchronized void warmUpInBackground() {
+        if (warmUp != null) {
+            return;
+        }
+        configureNetty();
+        warmUp = new Thread(NetServer::warmUp, "cinnabar-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    private static void warmUp() {
+        try {
+            Epoll.isAvailable();
+            ByteBufAllocator.DEFAULT.ioBuffer(256).release();
+            ClassLoader loader = NetServer.class.getClassLoader();
+            for (Class<?> type : new Class<?>[] {ServerBootstrap.class, MultiThreadIoEventLoopGroup.class,
+                    EpollIoHandler.class, EpollServerSocketChannel.class, EpollSocketChannel.class,
+                    DefaultChannelGroup.class, ClientHandler.class, ReplyWriter.class, RequestDecoder.class,
+                    Dispatcher.class, Client.class}) {
+                Class.forName(type.getName(), true, loader);
+            }
+        } catch (Throwable ignored) {
+            // only a head start: whatever failed here fails again, and is reported, where it is used
+        }
+    }
+
+    /** Waits for the warm-up thread, so that none is left running once a server has started. */
+    static void awaitWarmUp() {
+        Thread t;
+        synchronized (NetServer.class) {
+            t = warmUp;
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /**
      * Settings for Cinnabar's own copy of Netty, made before any Netty class loads. In the published jar these
      * names are relocated with Netty (io.cinnabar.shaded.io.netty...), so they never touch a project's Netty; a
@@ -51,9 +104,10 @@ public final class NetServer {
         setIfAbsent("io.netty.jfr.enabled", "false");
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         setIfAbsent("io.netty.processId", Integer.toString(random.nextInt(Integer.MAX_VALUE)));
-        StringBuilder machineId = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            machineId.append(i == 0 ? "" : ":").append(String.format("%02x", random.nextInt(256)));
+        String hex = Long.toHexString(random.nextLong() | Long.MIN_VALUE); // 16 digits
+        StringBuilder machineId = new StringBuilder(23);
+        for (int i = 0; i < 16; i += 2) {
+            machineId.append(i == 0 ? "" : ":").append(hex, i, i + 2);
         }
         setIfAbsent("io.netty.machineId", machineId.toString());
     }
@@ -74,6 +128,7 @@ public final class NetServer {
      */
     public void open(String bind, int port) {
         try {
+            awaitWarmUp();
             epoll = Epoll.isAvailable();
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
