@@ -97,10 +97,12 @@ public final class NetServer {
     /**
      * Settings for Cinnabar's own copy of Netty, made before any Netty class loads. In the published jar these
      * names are relocated with Netty (io.cinnabar.shaded.io.netty...), so they never touch a project's Netty; a
-     * value the user set is kept. They spare a cold start work nobody needs: JFR events for buffers, and the
-     * process-id and MAC-address lookups behind channel ids (which only need to be unique).
+     * value the user set is kept. They spare a cold start work nobody needs: JFR events for buffers, the
+     * process-id and MAC-address lookups behind channel ids (which only need to be unique), and a logging
+     * framework's set-up (see {@link NettyLog}).
      */
     public static void configureNetty() {
+        NettyLog.install();
         setIfAbsent("io.netty.jfr.enabled", "false");
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         setIfAbsent("io.netty.processId", Integer.toString(random.nextInt(Integer.MAX_VALUE)));
