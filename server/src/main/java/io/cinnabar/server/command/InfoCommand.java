@@ -118,7 +118,7 @@ final class InfoCommand {
         line(sb, "process_id", ProcessHandle.current().pid());
         line(sb, "process_supervised", "no");
         line(sb, "run_id", e.runId());
-        line(sb, "tcp_port", config.port());
+        line(sb, "tcp_port", e.listeningPort());
         line(sb, "server_time_usec", e.clock().micros());
         line(sb, "uptime_in_seconds", uptime);
         line(sb, "uptime_in_days", uptime / 86400);

@@ -41,6 +41,7 @@ public final class Engine {
     /** The executor thread, for INFO used_cpu_*_main_thread; set on its first tick. */
     private volatile Thread executorThread;
     private long lastClientsCron;
+    private int listeningPort = -1;
     private static final int FIRST_CLIENT_FD = 8;
     private final java.util.BitSet virtualFds = new java.util.BitSet();
     private final long startedAt;
@@ -69,6 +70,7 @@ public final class Engine {
         this.keyspace.now = clock.millis();
         this.activeExpiry = new ActiveExpiry(keyspace);
         this.commands = CommandTable.load();
+        this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
         this.startedAt = clock.millis();
         this.lastSave = startedAt / 1000;
@@ -77,7 +79,6 @@ public final class Engine {
         this.runId = java.util.HexFormat.of().formatHex(id);
         new java.security.SecureRandom().nextBytes(id);
         this.replId = java.util.HexFormat.of().formatHex(id);
-        this.latencyTracking = new LatencyTracking(config);
         this.startupMemory = usedMemory();
     }
 
@@ -119,6 +120,15 @@ public final class Engine {
 
     public LatencyTracking latencyTracking() {
         return latencyTracking;
+    }
+
+    /** The port the server listens on (the configured one, or the one picked for port 0): INFO tcp_port. */
+    public void listeningPort(int port) {
+        this.listeningPort = port;
+    }
+
+    public int listeningPort() {
+        return listeningPort < 0 ? config.port() : listeningPort;
     }
 
     public String replId() {

@@ -93,6 +93,7 @@ public final class NetServer {
                 }
             }
             boundPort = actualPort;
+            engine.listeningPort(actualPort);
         } catch (RuntimeException e) {
             stop();
             throw e;
