@@ -151,9 +151,12 @@ public final class Client {
         db = engine.keyspace().db(index);
     }
 
-    /** argv-mem: the bytes of the arguments of the command in flight (0 between commands), as argv_len_sum. */
+    /**
+     * argv-mem: the bytes of the arguments of the command in flight, or of those decoded of a request still
+     * arriving (0 between commands), as argv_len_sum.
+     */
     public long argvMemory() {
-        long sum = 0;
+        long sum = connection == null ? 0 : connection.pendingArgvBytes();
         if (argv != null) {
             for (int i = 0; i < argc; i++) {
                 sum += argv[i].length;

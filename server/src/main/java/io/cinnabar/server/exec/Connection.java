@@ -32,6 +32,11 @@ public interface Connection {
     /** qbuf: bytes in the query buffer not yet trimmed (the current batch, the request in flight included). */
     int queryBufferBytes();
 
+    /** Bytes of the arguments already decoded of a request still arriving (argv-mem meanwhile). */
+    default long pendingArgvBytes() {
+        return 0;
+    }
+
     /** qbuf-free: room left in the query buffer's allocation. */
     default int queryBufferFree() {
         return 0;

@@ -102,6 +102,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         }
         engine.stats().netInputBytes += in.readableBytes();
         engine.stats().readsProcessed++;
+        client.lastInteraction = engine.clock().millis(); // readQueryFromClient: idle counts from the last read
         input = input == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), input, in);
         processInput();
     }
@@ -288,9 +289,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         flushSoon();
     }
 
+    /** Unconsumed input plus the bytes of a partly read argument (Redis keeps those in its query buffer). */
     @Override
     public int queryBufferBytes() {
-        return input == null ? 0 : input.writerIndex() - Math.min(queryStart, input.readerIndex());
+        int pending = input == null ? 0 : input.writerIndex() - Math.min(queryStart, input.readerIndex());
+        return pending + decoder.partialBulkBytes();
+    }
+
+    @Override
+    public long pendingArgvBytes() {
+        return decoder.partialArgvBytes();
     }
 
     @Override
