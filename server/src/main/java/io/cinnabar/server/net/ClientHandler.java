@@ -276,6 +276,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (dispatcher.execute(client) == Dispatcher.Result.POSTPONED) {
             return;
         }
+        client.argc = 0;
         processInput();
         flushSoon();
     }
