@@ -513,8 +513,11 @@ final class InfoCommand {
             long cpuNanos = threads.getThreadCpuTime(executor.getId());
             long userNanos = threads.getThreadUserTime(executor.getId());
             if (cpuNanos >= 0 && userNanos >= 0) {
-                mainUser = userNanos / 1e9;
-                mainSys = Math.max(0, cpuNanos - userNanos) / 1e9;
+                // the thread's CPU time is precise, its user part counts whole ticks: below one tick the kernel
+                // has sampled nothing and getrusage would report it all as user time
+                long threadUser = userNanos == 0 ? cpuNanos : Math.min(userNanos, cpuNanos);
+                mainUser = threadUser / 1e9;
+                mainSys = (cpuNanos - threadUser) / 1e9;
             }
         }
         sb.append("# CPU\r\n");
