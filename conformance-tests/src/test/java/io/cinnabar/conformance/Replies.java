@@ -26,6 +26,11 @@ final class Replies {
                     return "different shape";
                 }
                 return null;
+            case FIELDS:
+                if (e.type != a.type) {
+                    return "different type";
+                }
+                return fieldNames(e.text()).equals(fieldNames(a.text())) ? null : "different fields";
             case APPROX:
                 if (e.type == ':' && a.type == ':') {
                     return Math.abs(e.integer - a.integer) <= 2 ? null : "not within 2";
@@ -44,6 +49,23 @@ final class Replies {
             default:
                 throw new IllegalStateException();
         }
+    }
+
+    /** INFO text: each line's name before ':' (headers and blank lines as they are); one line: names before '='. */
+    static List<String> fieldNames(String text) {
+        List<String> names = new ArrayList<>();
+        if (text.contains("\r\n")) {
+            for (String line : text.split("\r\n")) {
+                int colon = line.indexOf(':');
+                names.add(colon < 0 ? line : line.substring(0, colon));
+            }
+        } else {
+            for (String word : text.trim().split(" ")) {
+                int eq = word.indexOf('=');
+                names.add(eq < 0 ? word : word.substring(0, eq));
+            }
+        }
+        return names;
     }
 
     private static int size(RespValue v) {

@@ -12,11 +12,13 @@ import java.util.List;
  * A conformance scenario: one step per line, in redis-cli syntax, with optional modifiers that say how replies are
  * compared. Modifiers: {@code @unordered} (aggregate elements in any order), {@code @scan} (same cursor, keys in any
  * order), {@code @approx} (integers within 2, for TTLs), {@code @shape} (same type and length only: ids, times),
+ * {@code @fields} (same field names in the same order, values aside: INFO's {@code name:value} lines, CLIENT INFO's
+ * {@code name=value} words),
  * {@code @replies N} (the command answers N frames), {@code @raw N text} (send C-escaped bytes, read N replies),
  * {@code @close text} (on a fresh connection: send, read one reply, and the server must close it).
  */
 record Scenario(String name, List<Step> steps) {
-    enum Compare { EXACT, UNORDERED, SCAN, APPROX, SHAPE }
+    enum Compare { EXACT, UNORDERED, SCAN, APPROX, SHAPE, FIELDS }
 
     record Step(String source, byte[] request, int replies, Compare compare, boolean closes) {
     }
@@ -50,6 +52,7 @@ record Scenario(String name, List<Step> steps) {
                 case "scan" -> compare = Compare.SCAN;
                 case "approx" -> compare = Compare.APPROX;
                 case "shape" -> compare = Compare.SHAPE;
+                case "fields" -> compare = Compare.FIELDS;
                 case "replies", "raw" -> {
                     int sp = rest.indexOf(' ');
                     replies = Integer.parseInt(rest.substring(0, sp));

@@ -48,6 +48,23 @@ public final class RequestDecoder {
         return argc;
     }
 
+    /** Bytes of a bulk argument read so far while it is incomplete (they left the buffer early). */
+    public int partialBulkBytes() {
+        return bulk == null ? 0 : bulkFilled;
+    }
+
+    /** Bytes of the complete arguments of a request still being read (Redis's argv_len_sum meanwhile). */
+    public long partialArgvBytes() {
+        if (multibulkRemaining == 0) {
+            return 0;
+        }
+        long sum = 0;
+        for (int i = 0; i < argc; i++) {
+            sum += argv[i].length;
+        }
+        return sum;
+    }
+
     /** True while part of a request has been read but not all of it. */
     public boolean midRequest() {
         return multibulkRemaining > 0;

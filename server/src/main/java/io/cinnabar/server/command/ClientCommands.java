@@ -2,6 +2,7 @@ package io.cinnabar.server.command;
 
 import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.exec.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,43 +123,60 @@ final class ClientCommands {
         return null;
     }
 
-    /** catClientInfoString, with Redis 7.0's fields in its order. */
+    /**
+     * What a connection costs besides its buffers, for tot-mem (Redis adds zmalloc_size of its client struct,
+     * 768 bytes): an estimate of our Client, handler, decoder, reply writer and Netty channel and pipeline objects.
+     */
+    static final long CLIENT_OVERHEAD = 2048;
+
+    /** catClientInfoString: Redis 7.0.15's fields in its order, from the connection's real buffer figures. */
     static StringBuilder appendInfo(StringBuilder sb, Client c) {
         long now = c.engine.clock().millis();
-        String flags = (c.monitor ? "O" : "") + (c.postponed() ? "b" : "") + (c.noEvict ? "e" : "");
-        long argvMem = 0;
-        if (c.argv != null) {
-            for (int i = 0; i < c.argc; i++) {
-                argvMem += c.argv[i].length;
-            }
-        }
-        int qbuf = c.connection() == null ? 0 : c.connection().queryBufferBytes();
-        int obl = c.connection() == null ? 0 : c.connection().outputBufferBytes();
+        Connection conn = c.connection();
+        long argvMem = c.argvMemory();
+        long qbuf = conn == null ? 0 : conn.queryBufferBytes();
+        long qbufFree = conn == null ? 0 : conn.queryBufferFree();
+        long rbs = conn == null ? 0 : conn.replyBufferSize();
+        long omem = conn == null ? 0 : conn.outputListBytes();
         sb.append("id=").append(c.id)
-                .append(" addr=").append(c.connection() == null ? "" : c.connection().remoteAddress())
-                .append(" laddr=").append(c.connection() == null ? "" : c.connection().localAddress())
-                .append(" fd=").append(c.connection() == null ? -1 : c.connection().fd())
+                .append(" addr=").append(conn == null ? "" : conn.remoteAddress())
+                .append(" laddr=").append(conn == null ? "" : conn.localAddress())
+                .append(" fd=").append(conn == null ? -1 : conn.fd())
                 .append(" name=").append(c.nameString())
                 .append(" age=").append((now - c.createdAt) / 1000)
                 .append(" idle=").append((now - c.lastInteraction) / 1000)
-                .append(" flags=").append(flags.isEmpty() ? "N" : flags)
+                .append(" flags=").append(c.flags())
                 .append(" db=").append(c.db.id)
                 .append(" sub=0 psub=0 ssub=0 multi=-1")
                 .append(" qbuf=").append(qbuf)
-                .append(" qbuf-free=0")
+                .append(" qbuf-free=").append(qbufFree)
                 .append(" argv-mem=").append(argvMem)
                 .append(" multi-mem=0")
-                .append(" rbs=").append(obl)
-                .append(" rbp=").append(obl)
-                .append(" obl=").append(obl)
-                .append(" oll=0 omem=0")
-                .append(" tot-mem=").append(qbuf + obl + argvMem)
-                .append(" events=r")
+                .append(" rbs=").append(rbs)
+                .append(" rbp=").append(conn == null ? 0 : conn.replyBufferPeak())
+                .append(" obl=").append(conn == null ? 0 : conn.outputBufferBytes())
+                .append(" oll=").append(conn == null ? 0 : conn.outputListLength())
+                .append(" omem=").append(omem)
+                .append(" tot-mem=").append(memoryUsage(c))
+                .append(" events=").append(conn == null ? "r" : conn.events())
                 .append(" cmd=").append(c.lastCmd == null ? "NULL" : c.lastCmd.fullName)
                 .append(" user=").append(c.user)
                 .append(" redir=-1")
                 .append(" resp=").append(c.reply.protocol());
         return sb;
+    }
+
+    /**
+     * getClientMemoryUsage: pending output, the query buffer's allocation, the client itself, the reply buffer
+     * and the arguments in flight (their bytes plus a reference each).
+     */
+    static long memoryUsage(Client c) {
+        Connection conn = c.connection();
+        long mem = CLIENT_OVERHEAD + c.argvMemory() + 8L * c.argc;
+        if (conn != null) {
+            mem += conn.outputListBytes() + conn.queryBufferCapacity() + conn.replyBufferSize();
+        }
+        return mem;
     }
 
     static void kill(Client c) {

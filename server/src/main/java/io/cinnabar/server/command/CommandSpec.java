@@ -30,9 +30,12 @@ public final class CommandSpec {
     RespValue docs;
 
     public long calls;
-    public long micros;
+    /** Time spent in the command, in nanoseconds (INFO prints microseconds). */
+    public long nanos;
     public long rejectedCalls;
     public long failedCalls;
+    /** INFO latencystats: created on the first call timed while latency-tracking is on, dropped by RESETSTAT. */
+    public io.cinnabar.server.exec.LatencyHistogram latency;
 
     CommandSpec(String fullName, String name, int arity, long flags, int firstKey, int lastKey, int keyStep,
                 String group, CommandSpec parent) {
@@ -91,7 +94,8 @@ public final class CommandSpec {
 
     public void resetStats() {
         calls = 0;
-        micros = 0;
+        nanos = 0;
+        latency = null;
         rejectedCalls = 0;
         failedCalls = 0;
     }

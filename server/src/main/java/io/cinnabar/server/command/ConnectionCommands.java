@@ -102,7 +102,7 @@ final class ConnectionCommands {
             return;
         }
         if (!c.authenticated) {
-            c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
+            c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
                     + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
                     + "version at the same time");
             return;

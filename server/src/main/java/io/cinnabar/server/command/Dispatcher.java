@@ -23,6 +23,7 @@ public final class Dispatcher {
     private final Keyspace keyspace;
     private final Config config;
     private final CommandSpec debug;
+    private final io.cinnabar.server.exec.LatencyTracking latencyTracking;
 
     public Dispatcher(Engine engine) {
         this.engine = engine;
@@ -30,6 +31,7 @@ public final class Dispatcher {
         this.keyspace = engine.keyspace();
         this.config = engine.config();
         this.debug = table.byFullName("debug");
+        this.latencyTracking = engine.latencyTracking();
     }
 
     /** Outcome of {@link #execute}. */
@@ -75,6 +77,7 @@ public final class Dispatcher {
             return Result.DONE;
         }
         CommandSpec cmd = table.lookup(argv, argc);
+        c.lastCmd = cmd; // CLIENT LIST cmd=: set on lookup, so rejected commands show too, unknown ones as NULL
         if (cmd == null) {
             rejectUnknown(c, argv, argc);
             return Result.DONE;
@@ -157,9 +160,17 @@ public final class Dispatcher {
         c.clearFailed();
         long start = System.nanoTime();
         cmd.handler().run(c);
-        long micros = (System.nanoTime() - start) / 1000;
+        long nanos = System.nanoTime() - start;
+        long micros = nanos / 1000;
         cmd.calls++;
-        cmd.micros += micros;
+        cmd.nanos += nanos;
+        if (latencyTracking.enabled()) {
+            io.cinnabar.server.exec.LatencyHistogram histogram = cmd.latency;
+            if (histogram == null) {
+                cmd.latency = histogram = new io.cinnabar.server.exec.LatencyHistogram();
+            }
+            histogram.record(nanos);
+        }
         if (c.failed()) {
             cmd.failedCalls++;
         }

@@ -36,6 +36,15 @@ public final class Database {
         return expires.size();
     }
 
+    /**
+     * The key tables' own memory, estimated as Redis's overhead.hashtable.main/expires: one entry object (40
+     * bytes with compressed references) per key and a reference per bucket, in both tables.
+     */
+    public long tableOverheadBytes() {
+        return (long) keys.size() * 40 + (long) keys.buckets() * 4 + (long) expires.size() * 40
+                + (long) expires.buckets() * 4;
+    }
+
     public long averageTtl() {
         return averageTtl;
     }

@@ -9,7 +9,6 @@ public final class ErrorReply {
 
     ErrorReply(String message) {
         this.encoded = ("-" + message + "\r\n").getBytes(StandardCharsets.UTF_8);
-        int space = message.indexOf(' ');
-        this.code = space < 0 ? message : message.substring(0, space);
+        this.code = io.cinnabar.server.exec.Stats.errorCode(message);
     }
 }

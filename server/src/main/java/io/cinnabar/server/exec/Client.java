@@ -85,8 +85,7 @@ public final class Client {
     public void error(String message) {
         reply.error(message);
         failed = true;
-        int space = message.indexOf(' ');
-        engine.stats().countError(space < 0 ? message : message.substring(0, space));
+        engine.stats().countErrorMessage(message);
     }
 
     public void syntaxError() {
@@ -150,6 +149,44 @@ public final class Client {
 
     public void selectDb(int index) {
         db = engine.keyspace().db(index);
+    }
+
+    /**
+     * argv-mem: the bytes of the arguments of the command in flight, or of those decoded of a request still
+     * arriving (0 between commands), as argv_len_sum.
+     */
+    public long argvMemory() {
+        long sum = connection == null ? 0 : connection.pendingArgvBytes();
+        if (argv != null) {
+            for (int i = 0; i < argc; i++) {
+                sum += argv[i].length;
+            }
+        }
+        return sum;
+    }
+
+    /** The input side of clientsCronTrackExpansiveClients: query buffer allocation plus arguments in flight. */
+    long inputBufferUsage() {
+        long argvArray = argc == 0 ? 0 : 8L * argc;
+        return (connection == null ? 0 : connection.queryBufferCapacity()) + argvMemory() + argvArray;
+    }
+
+    /** CLIENT LIST flags, in catClientInfoString's order: O monitor, b blocked (paused), c closing, e no-evict. */
+    public String flags() {
+        StringBuilder f = new StringBuilder(4);
+        if (monitor) {
+            f.append('O');
+        }
+        if (postponed) {
+            f.append('b');
+        }
+        if (closing) {
+            f.append('c');
+        }
+        if (noEvict) {
+            f.append('e');
+        }
+        return f.length() == 0 ? "N" : f.toString();
     }
 
     public String nameString() {

@@ -29,10 +29,55 @@ public interface Connection {
     /** The reply the client waited for (a long script's) is written: read its buffered input again. */
     void continueInput();
 
-    /** Bytes waiting in the query buffer and the output buffer, for CLIENT LIST. */
+    /** qbuf: bytes in the query buffer not yet trimmed (the current batch, the request in flight included). */
     int queryBufferBytes();
 
+    /** Bytes of the arguments already decoded of a request still arriving (argv-mem meanwhile). */
+    default long pendingArgvBytes() {
+        return 0;
+    }
+
+    /** qbuf-free: room left in the query buffer's allocation. */
+    default int queryBufferFree() {
+        return 0;
+    }
+
+    /** The query buffer's allocation (qbuf + qbuf-free), for tot-mem and client_recent_max_input_buffer. */
+    default int queryBufferCapacity() {
+        return queryBufferBytes() + queryBufferFree();
+    }
+
+    /** obl: reply bytes written into the reply buffer and not yet handed to the socket. */
     int outputBufferBytes();
+
+    /** rbs: the reply buffer's size. */
+    default int replyBufferSize() {
+        return 0;
+    }
+
+    /** rbp: the most the reply buffer held since the last peak reset (every 5 seconds). */
+    default int replyBufferPeak() {
+        return 0;
+    }
+
+    /** oll: replies handed to the socket and not yet written (entries of the transport's outbound queue). */
+    default long outputListLength() {
+        return 0;
+    }
+
+    /** omem: bytes of those replies. */
+    default long outputListBytes() {
+        return 0;
+    }
+
+    /** events: "r" while input is read, "w" while output waits for the socket. */
+    default String events() {
+        return "r";
+    }
+
+    /** The once-a-second client cron: adapts the reply buffer (clientsCronResizeOutputBuffer). */
+    default void cron(long nowMillis) {
+    }
 
     /** The socket's file descriptor where the transport exposes it (epoll), else -1. */
     int fd();

@@ -28,11 +28,22 @@ public final class Engine {
     private final Stats stats = new Stats();
     private final SlowLog slowLog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
+    private final LatencyTracking latencyTracking;
     private final ActiveExpiry activeExpiry;
     private final Long2ObjectLinkedOpenHashMap<Client> clients = new Long2ObjectLinkedOpenHashMap<>();
     private final List<Client> monitors = new ArrayList<>();
     private final List<Client> postponed = new ArrayList<>();
     private final String runId;
+    /** The replication ID, random like run_id but distinct from it, as Redis's master_replid. */
+    private final String replId;
+    /** Heap in use once the engine was built: INFO used_memory_startup. */
+    private final long startupMemory;
+    /** The executor thread, for INFO used_cpu_*_main_thread; set on its first tick. */
+    private volatile Thread executorThread;
+    private long lastClientsCron;
+    private int listeningPort = -1;
+    private static final int FIRST_CLIENT_FD = 8;
+    private final java.util.BitSet virtualFds = new java.util.BitSet();
     private final long startedAt;
     private long nextClientId = 1;
     private long lastSave;
@@ -59,6 +70,7 @@ public final class Engine {
         this.keyspace.now = clock.millis();
         this.activeExpiry = new ActiveExpiry(keyspace);
         this.commands = CommandTable.load();
+        this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
         this.startedAt = clock.millis();
         this.lastSave = startedAt / 1000;
@@ -67,6 +79,9 @@ public final class Engine {
         // about a tenth of the cold start
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
         this.runId = java.util.HexFormat.of().formatHex(id);
+        new java.security.SecureRandom().nextBytes(id);
+        this.replId = java.util.HexFormat.of().formatHex(id);
+        this.startupMemory = usedMemory();
     }
 
     public Config config() {
@@ -103,6 +118,37 @@ public final class Engine {
 
     public LatencyMonitor latency() {
         return latency;
+    }
+
+    public LatencyTracking latencyTracking() {
+        return latencyTracking;
+    }
+
+    /** The port the server listens on (the configured one, or the one picked for port 0): INFO tcp_port. */
+    public void listeningPort(int port) {
+        this.listeningPort = port;
+    }
+
+    public int listeningPort() {
+        return listeningPort < 0 ? config.port() : listeningPort;
+    }
+
+    public String replId() {
+        return replId;
+    }
+
+    public long startupMemory() {
+        return startupMemory;
+    }
+
+    /** The executor thread once it has ticked, else null. */
+    public Thread executorThread() {
+        return executorThread;
+    }
+
+    /** The scripting engine if a script ever ran, else null (INFO must not start one). */
+    public io.cinnabar.server.script.ScriptEngine scriptsIfStarted() {
+        return scripts;
     }
 
     public ActiveExpiry activeExpiry() {
@@ -230,6 +276,17 @@ public final class Engine {
         return clients.get(id);
     }
 
+    /** Lowest free descriptor-like number for connections whose transport exposes none (Redis's first is 8). */
+    public int allocateVirtualFd() {
+        int fd = virtualFds.nextClearBit(FIRST_CLIENT_FD);
+        virtualFds.set(fd);
+        return fd;
+    }
+
+    public void releaseVirtualFd(int fd) {
+        virtualFds.clear(fd);
+    }
+
     // ---- MONITOR ----
 
     public void addMonitor(Client c) {
@@ -352,10 +409,15 @@ public final class Engine {
         if (scriptBusy) {
             return; // the script thread owns the keyspace
         }
+        if (executorThread == null) {
+            executorThread = Thread.currentThread();
+        }
         long now = clock.millis();
         long started = System.nanoTime();
         activeExpiry.cycle(config.hz(), config.activeExpireEffort(), now);
-        long expireMillis = (System.nanoTime() - started) / 1_000_000;
+        long expireNanos = System.nanoTime() - started;
+        stats.expireCycleNanos += expireNanos;
+        long expireMillis = expireNanos / 1_000_000;
         latency.record("expire-cycle", expireMillis, config.latencyMonitorThreshold(), now);
         keyspace.rehashIdle();
         stats.sample(now);
@@ -368,6 +430,25 @@ public final class Engine {
         long used = usedMemory();
         if (used > stats.peakMemory) {
             stats.peakMemory = used;
+        }
+        long wall = System.currentTimeMillis();
+        if (wall / 1000 != lastClientsCron / 1000) {
+            lastClientsCron = wall;
+            clientsCron(wall);
+        }
+    }
+
+    /**
+     * clientsCron, once a second: each connection adapts its reply buffer and reports its buffer usage for
+     * INFO's client_recent_max_input_buffer / client_recent_max_output_buffer.
+     */
+    private void clientsCron(long wallMillis) {
+        stats.clearNextPeakSlot(wallMillis);
+        for (Client c : clients.values()) {
+            if (c.connection != null) {
+                c.connection.cron(wallMillis);
+                stats.trackClientBuffers(wallMillis, c.inputBufferUsage(), c.connection.outputListBytes());
+            }
         }
     }
 

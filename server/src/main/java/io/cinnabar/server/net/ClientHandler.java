@@ -48,6 +48,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     private boolean closeAfterReply;
     private boolean flushScheduled;
     private boolean closed;
+    /** Reader index where the current batch began: Redis trims its query buffer only after the batch. */
+    private int queryStart;
+    /** Size the next reply buffer is allocated with, adapted once a second as clientsCronResizeOutputBuffer. */
+    private int replyBufferSize = PROTO_REPLY_CHUNK_BYTES;
+    /** Most bytes a reply buffer held since the last reset; starts at the buffer's size, as in createClient. */
+    private int replyBufferPeak = PROTO_REPLY_CHUNK_BYTES;
+    private long replyPeakResetAt;
+    /** The descriptor number shown for transports that expose none (NIO), -1 until assigned. */
+    private int virtualFd = -1;
+
+    /** PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: the reply buffer's initial and smallest sizes. */
+    static final int PROTO_REPLY_CHUNK_BYTES = 16 * 1024;
+    static final int PROTO_REPLY_MIN_BYTES = 1024;
+    /** REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME, milliseconds. */
+    static final long PEAK_RESET_MILLIS = 5000;
 
     ClientHandler(Engine engine) {
         this.engine = engine;
@@ -57,7 +72,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        writer = new ReplyWriter(ctx.alloc().ioBuffer(256));
+        writer = new ReplyWriter(ctx.alloc().ioBuffer(replyBufferSize));
         if (engine.clientCount() >= engine.config().maxclients()) {
             engine.stats().rejectedConnections++;
             refuse(ctx, MAX_CLIENTS);
@@ -87,6 +102,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         }
         engine.stats().netInputBytes += in.readableBytes();
         engine.stats().readsProcessed++;
+        client.lastInteraction = engine.clock().millis(); // readQueryFromClient: idle counts from the last read
         input = input == null ? in : cumulate(ctx.alloc(), input, in);
         processInput();
     }
@@ -120,6 +136,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     }
 
     private void processInput() {
+        queryStart = input == null ? 0 : input.readerIndex();
         while (input != null && !closeAfterReply && !client.postponed() && !client.waitingForScript) {
             boolean decoded;
             try {
@@ -141,6 +158,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
                 client.argv = Arrays.copyOf(client.argv, client.argc);
                 break;
             }
+            client.argc = 0; // no command in flight: argv-mem is 0 between commands
         }
         if (input != null) {
             if (!input.isReadable()) {
@@ -152,6 +170,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
                     return;
                 }
                 input.discardSomeReadBytes();
+                queryStart = input.readerIndex();
             }
         }
     }
@@ -168,8 +187,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         }
         ByteBuf out = writer.buffer();
         if (out.isReadable()) {
-            engine.stats().netOutputBytes += out.readableBytes();
-            writer.buffer(ctx.alloc().ioBuffer(256));
+            int n = out.readableBytes();
+            if (n > replyBufferPeak) {
+                replyBufferPeak = n;
+            }
+            engine.stats().netOutputBytes += n;
+            engine.stats().writesProcessed++;
+            writer.buffer(ctx.alloc().ioBuffer(replyBufferSize));
             if (closeAfterReply) {
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                 closed = true;
@@ -205,6 +229,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         }
         if (writer != null && writer.buffer().refCnt() > 0) {
             writer.buffer().release();
+        }
+        if (virtualFd >= 0) {
+            engine.releaseVirtualFd(virtualFd);
+            virtualFd = -1;
         }
         ctx.fireChannelInactive();
     }
@@ -276,6 +304,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (dispatcher.execute(client) == Dispatcher.Result.POSTPONED) {
             return;
         }
+        client.argc = 0;
         processInput();
         flushSoon();
     }
@@ -289,18 +318,103 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         flushSoon();
     }
 
+    /** Unconsumed input plus the bytes of a partly read argument (Redis keeps those in its query buffer). */
     @Override
     public int queryBufferBytes() {
-        return input == null ? 0 : input.readableBytes();
+        int pending = input == null ? 0 : input.writerIndex() - Math.min(queryStart, input.readerIndex());
+        return pending + decoder.partialBulkBytes();
     }
 
     @Override
+    public long pendingArgvBytes() {
+        return decoder.partialArgvBytes();
+    }
+
+    @Override
+    public int queryBufferFree() {
+        return input == null ? 0 : input.writableBytes();
+    }
+
+    /** The socket's descriptor under epoll; under NIO a number handed out as the kernel would (lowest free). */
+    @Override
     public int fd() {
-        return ctx.channel() instanceof io.netty.channel.epoll.EpollSocketChannel epoll ? epoll.fd().intValue() : -1;
+        if (ctx.channel() instanceof io.netty.channel.epoll.EpollSocketChannel epoll) {
+            return epoll.fd().intValue();
+        }
+        if (virtualFd < 0 && !closed) {
+            virtualFd = engine.allocateVirtualFd();
+        }
+        return virtualFd;
     }
 
     @Override
     public int outputBufferBytes() {
         return writer == null ? 0 : writer.buffer().readableBytes();
+    }
+
+    @Override
+    public int replyBufferSize() {
+        return writer == null ? 0 : writer.buffer().capacity();
+    }
+
+    @Override
+    public int replyBufferPeak() {
+        return Math.max(replyBufferPeak, outputBufferBytes());
+    }
+
+    private io.netty.channel.ChannelOutboundBuffer outbound() {
+        return ctx == null ? null : ctx.channel().unsafe().outboundBuffer();
+    }
+
+    @Override
+    public long outputListLength() {
+        io.netty.channel.ChannelOutboundBuffer ob = outbound();
+        return ob == null ? 0 : ob.size();
+    }
+
+    @Override
+    public long outputListBytes() {
+        io.netty.channel.ChannelOutboundBuffer ob = outbound();
+        return ob == null ? 0 : ob.totalPendingWriteBytes();
+    }
+
+    @Override
+    public String events() {
+        if (closed) {
+            return "";
+        }
+        return outputListBytes() > 0 ? "rw" : "r";
+    }
+
+    /**
+     * clientsCronResizeOutputBuffer: shrink the reply buffer to the recent peak when it used less than half of
+     * it, double it (up to 16 KiB) when replies filled it; reset the peak every 5 seconds.
+     */
+    @Override
+    public void cron(long nowMillis) {
+        if (closed || writer == null) {
+            return;
+        }
+        int size = replyBufferSize;
+        int newSize = 0;
+        if (size / 2 >= PROTO_REPLY_MIN_BYTES && replyBufferPeak < size / 2) {
+            newSize = Math.max(PROTO_REPLY_MIN_BYTES, replyBufferPeak + 1);
+            engine.stats().replyBufferShrinks++;
+        } else if (size * 2 < PROTO_REPLY_CHUNK_BYTES * 2 && replyBufferPeak >= size) {
+            newSize = Math.min(PROTO_REPLY_CHUNK_BYTES, size * 2);
+            engine.stats().replyBufferExpands++;
+        }
+        if (nowMillis - replyPeakResetAt >= PEAK_RESET_MILLIS) {
+            replyBufferPeak = writer.buffer().readableBytes();
+            replyPeakResetAt = nowMillis;
+        }
+        if (newSize != 0) {
+            replyBufferSize = newSize;
+            ByteBuf current = writer.buffer();
+            if (!current.isReadable()) {
+                writer.buffer(ctx.alloc().ioBuffer(newSize));
+                current.release();
+            }
+        }
     }
 }

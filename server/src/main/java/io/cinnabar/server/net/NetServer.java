@@ -189,6 +189,7 @@ public final class NetServer {
     public void start(Engine engine) {
         this.engine = engine;
         engine.executor(group.next());
+        engine.listeningPort(boundPort);
         for (Channel listener : listeners) {
             listener.config().setAutoRead(true);
         }

@@ -203,6 +203,20 @@ public final class ScriptEngine {
 
     // ---- script cache ----
 
+    /** INFO number_of_cached_scripts. */
+    public int cachedScripts() {
+        return scripts.size();
+    }
+
+    /** INFO used_memory_scripts_eval: the cached bodies and their SHA1 keys, as Redis's lua_scripts_mem. */
+    public long cachedScriptBytes() {
+        long sum = 0;
+        for (Script s : scripts.values()) {
+            sum += s.body().length + 40;
+        }
+        return sum;
+    }
+
     public static String sha1hex(byte[] body) {
         try {
             return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
@@ -410,8 +424,7 @@ public final class ScriptEngine {
         LuaReplies.ErrorSink errors = message -> {
             out.error(message);
             run.failed = true;
-            int space = message.indexOf(' ');
-            engine.stats().countError(space < 0 ? message : message.substring(0, space));
+            engine.stats().countErrorMessage(message);
         };
         String sha = run.sha;
         io.cinnabar.server.db.Propagator target = engine.keyspace().propagator();

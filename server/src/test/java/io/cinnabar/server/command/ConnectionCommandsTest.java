@@ -129,6 +129,10 @@ class ConnectionCommandsTest extends ServerTest {
             assertEquals("+OK\r\n", c.call("AUTH", "default", "s3cret"));
             assertEquals("+RESET\r\n", c.call("RESET"));
             assertEquals("-NOAUTH Authentication required.\r\n", c.call("GET", "k"));
+            // 7.0.15's text (7.2 added "<proto>" after HELLO)
+            assertEquals("-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+                    + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
+                    + "version at the same time\r\n", c.call("HELLO", "3"));
             assertTrue(c.call("HELLO", "3", "AUTH", "default", "s3cret").startsWith("%7\r\n"));
         }
         assertEquals("-ERR AUTH <password> called without any password configured for the default user. "
