@@ -65,6 +65,7 @@ public final class CinnabarServer implements AutoCloseable {
         Engine built = null;
         try {
             built = new Engine(config, new ServerClock(), log);
+            NetServer.warmUpConnectionPath(); // meanwhile the event loop is still being made
         } finally {
             joinUninterruptibly(opening);
             if (built == null && openFailure[0] == null) {

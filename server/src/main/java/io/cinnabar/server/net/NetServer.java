@@ -1,12 +1,8 @@
 package io.cinnabar.server.net;
 
-import io.cinnabar.protocol.RequestDecoder;
-import io.cinnabar.protocol.reply.ReplyWriter;
-import io.cinnabar.server.command.Dispatcher;
-import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Engine;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -19,7 +15,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -63,23 +58,124 @@ public final class NetServer {
         warmUp.start();
     }
 
+    /**
+     * What the event loop and the listener load, in the order they need it: the warm-up thread initialises
+     * these after Netty's platform probes and allocator. Names as strings because several are package-private;
+     * in the published jar the shade plugin relocates them with Netty. NetServerWarmUpTest checks they all exist.
+     */
+    static final String[] EVENT_LOOP_CLASSES = {
+        "io.netty.util.concurrent.DefaultThreadFactory",
+        "io.netty.util.concurrent.GlobalEventExecutor",
+        "io.netty.util.concurrent.ScheduledFutureTask",
+        "io.netty.util.internal.DefaultPriorityQueue",
+        "io.netty.util.internal.shaded.org.jctools.queues.MpscUnboundedArrayQueue",
+        "io.netty.channel.MultiThreadIoEventLoopGroup",
+        "io.netty.channel.SingleThreadIoEventLoop",
+        "io.netty.channel.epoll.EpollIoHandler",
+        "io.netty.channel.epoll.EpollEventArray",
+        "io.netty.util.collection.IntObjectHashMap",
+        "io.netty.channel.group.DefaultChannelGroup",
+        "io.netty.bootstrap.ServerBootstrap",
+        "io.netty.bootstrap.ChannelInitializerExtensions",
+        "io.netty.channel.ReflectiveChannelFactory",
+        "io.netty.channel.epoll.EpollChannelOption",
+        "io.netty.channel.epoll.EpollServerSocketChannel",
+        "io.netty.channel.ServerChannelRecvByteBufAllocator",
+        "io.netty.channel.DefaultMessageSizeEstimator",
+        "io.netty.channel.WriteBufferWaterMark",
+        "io.netty.channel.unix.Limits",
+    };
+
+    /**
+     * What accepting and serving the first connection loads: {@code CinnabarServer.start} initialises these on its
+     * own thread once the engine is built, while the event loop is still being made.
+     */
+    static final String[] CONNECTION_CLASSES = {
+        "io.netty.channel.DefaultChannelPipeline",
+        "io.netty.channel.DefaultChannelHandlerContext",
+        "io.netty.channel.ChannelOutboundBuffer",
+        "io.netty.channel.DefaultChannelPromise",
+        "io.netty.channel.VoidChannelPromise",
+        "io.netty.channel.ChannelHandlerMask",
+        "io.netty.channel.DefaultChannelId",
+        "io.netty.channel.epoll.EpollSocketChannel",
+        "io.netty.channel.AdaptiveRecvByteBufAllocator",
+        "io.netty.channel.epoll.EpollRecvByteAllocatorStreamingHandle",
+        "io.netty.channel.unix.PreferredDirectByteBufAllocator",
+        "io.netty.channel.unix.NativeInetAddress",
+        "io.netty.channel.unix.UnixChannelUtil",
+        "io.netty.util.ReferenceCountUtil",
+        "io.netty.util.internal.PromiseNotificationUtil",
+        "io.netty.util.internal.shaded.org.jctools.queues.MpscChunkedArrayQueue",
+        "io.cinnabar.server.net.ClientHandler",
+        "io.cinnabar.protocol.RequestDecoder",
+        "io.cinnabar.protocol.InlineSplitter",
+        "io.cinnabar.protocol.reply.ReplyWriter",
+        "io.cinnabar.protocol.reply.Replies",
+        "io.cinnabar.server.command.ConnectionCommands",
+        "io.cinnabar.server.exec.LatencyHistogram",
+    };
+
+    /** Counted down when the warm-up has loaded what {@link #open} needs; the pool is built after that. */
+    private static final java.util.concurrent.CountDownLatch EVENT_LOOP_WARM = new java.util.concurrent.CountDownLatch(1);
+
     private static void warmUp() {
         try {
-            Epoll.isAvailable();
-            ByteBufAllocator.DEFAULT.ioBuffer(256).release();
-            ClassLoader loader = NetServer.class.getClassLoader();
-            for (Class<?> type : new Class<?>[] {ServerBootstrap.class, MultiThreadIoEventLoopGroup.class,
-                    EpollIoHandler.class, EpollServerSocketChannel.class, EpollSocketChannel.class,
-                    DefaultChannelGroup.class, ClientHandler.class, ReplyWriter.class, RequestDecoder.class,
-                    Dispatcher.class, Client.class}) {
-                Class.forName(type.getName(), true, loader);
+            try {
+                Epoll.isAvailable();
+            } catch (Throwable ignored) {
+                // only a head start: whatever failed here fails again, and is reported, where it is used
             }
-        } catch (Throwable ignored) {
-            // only a head start: whatever failed here fails again, and is reported, where it is used
+            initialize(EVENT_LOOP_CLASSES);
+        } finally {
+            EVENT_LOOP_WARM.countDown();
+        }
+        // The pool is built once the first server is serving (its first tick), not while it starts: on two cores
+        // a cold start is CPU-bound, so the 40 ms it takes would slow the start it is meant to serve.
+        try {
+            POOL_NOW.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StartupAllocator.INSTANCE.usePool(new AdaptiveByteBufAllocator()); // Netty 4.2's default allocator
+    }
+
+    /** Counted down by the first tick of a server, or when one stops: time to build the buffer pool. */
+    private static final java.util.concurrent.CountDownLatch POOL_NOW = new java.util.concurrent.CountDownLatch(1);
+
+    /** Loads and initialises the named classes, skipping any that cannot be (epoll off Linux, say). */
+    public static void initialize(String[] classNames) {
+        ClassLoader loader = NetServer.class.getClassLoader();
+        for (String name : classNames) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (Throwable ignored) {
+                // only a head start, as above
+            }
         }
     }
 
-    /** Waits for the warm-up thread, so that none is left running once a server has started. */
+    /** Initialises what serving the first connection needs (see {@link #CONNECTION_CLASSES}). */
+    public static void warmUpConnectionPath() {
+        initialize(CONNECTION_CLASSES);
+    }
+
+    private static void awaitEventLoopWarm() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                EVENT_LOOP_WARM.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the warm-up thread to end, so that none is left running once a server has stopped. */
     static void awaitWarmUp() {
         Thread t;
         synchronized (NetServer.class) {
@@ -104,6 +200,8 @@ public final class NetServer {
     public static void configureNetty() {
         NettyLog.install();
         setIfAbsent("io.netty.jfr.enabled", "false");
+        // ByteBufAllocator.DEFAULT, which Cinnabar's channels do not use (see StartupAllocator), made cheaply
+        setIfAbsent("io.netty.allocator.type", "unpooled");
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         setIfAbsent("io.netty.processId", Integer.toString(random.nextInt(Integer.MAX_VALUE)));
         String hex = Long.toHexString(random.nextLong() | Long.MIN_VALUE); // 16 digits
@@ -130,7 +228,7 @@ public final class NetServer {
      */
     public void open(String bind, int port) {
         try {
-            awaitWarmUp();
+            // no wait for the warm-up: where both need a class, the JVM lets one initialise it and the other wait
             epoll = Epoll.isAvailable();
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
@@ -155,6 +253,8 @@ public final class NetServer {
                 .option(ChannelOption.SO_BACKLOG, 511)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false) // no accept until start() has the engine
+                .option(ChannelOption.ALLOCATOR, StartupAllocator.INSTANCE)
+                .childOption(ChannelOption.ALLOCATOR, StartupAllocator.INSTANCE)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -201,6 +301,7 @@ public final class NetServer {
             if (group.isShuttingDown()) {
                 return;
             }
+            POOL_NOW.countDown();
             try {
                 engine.cron();
             } finally {
@@ -237,5 +338,7 @@ public final class NetServer {
             }
         }
         threads.clear();
+        POOL_NOW.countDown();
+        awaitWarmUp(); // the pool may still be being built after the first start
     }
 }
