@@ -62,6 +62,7 @@ public final class CinnabarServer implements AutoCloseable {
             throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
                     + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
+        config.listeningOn(net.port()); // CONFIG GET port shows the port picked for port 0
         clock = new VirtualClock(engine);
         running = true;
         log.notice("Ready to accept connections tcp on " + config.bind() + ":" + net.port());
