@@ -66,6 +66,7 @@ final class ConfigCommands {
         Config config = c.engine.config();
         int count = (c.argc - 2) / 2;
         ConfigParam[] params = new ConfigParam[count];
+        boolean[] viaAlias = new boolean[count];
         String unknown = null;
         String errorArg = null;
         String error = null;
@@ -86,8 +87,11 @@ final class ConfigCommands {
                 errorArg = name;
                 continue;
             }
+            // Redis registers an alias as a copy of its parameter, so "lua-time-limit 5 busy-reply-threshold 6"
+            // is not a duplicate (the last one wins) but "hz 5 HZ 6" is
+            viaAlias[i] = !name.equalsIgnoreCase(p.name());
             for (int j = 0; j < i; j++) {
-                if (params[j] == p) {
+                if (params[j] == p && viaAlias[j] == viaAlias[i]) {
                     error = "duplicate parameter";
                     errorArg = name;
                     break;
