@@ -211,4 +211,35 @@ class ConfigTest {
                 + "user default on #39a012772dd5c3accbc56923093422896d41ac882e3cd66914bc584c7aac966f ~* &* +@all\n",
                 c.rewrite(old));
     }
+
+    @Test
+    void everyParameterEitherTakesAValueOrRefusesItWithAReasonAndShowsWhatItKeeps() {
+        String[] values = {"", " ", "0", "-1", "1", "7", "yes", "NO", "x", "1gb", "18446744073709551616",
+            "-9223372036854775808", "9223372036854775807", "100%", "-5%", "\"", "a b", "1 2 3", "normal 1 2 3",
+            "pubsub 1mb 1mb 0", "{", "}", "{{", "{title} x", "/tmp", "local", "50 99", "KEA", "g", "save", "now force",
+            "07", "0777", "1e3", "99999999999999999999999999", "A".repeat(300), "no one", "host 6379", "3600 1",
+            "noeviction", "everysec", "127.0.0.1 ::1"};
+        Config c = new Config();
+        for (ConfigParam p : c.all()) {
+            for (String v : values) {
+                String before = p.get();
+                try {
+                    p.setFromCommand(v);
+                    p.setFromCommand(p.get()); // what CONFIG GET shows, CONFIG SET takes back unchanged
+                } catch (Config.InvalidValue e) {
+                    assertTrue(!e.getMessage().isEmpty() && !e.getMessage().contains("Exception"), p.name() + " " + v);
+                    assertEquals(before, p.get(), "a refused value changes nothing: " + p.name() + " " + v);
+                } catch (RuntimeException e) {
+                    throw new AssertionError(p.name() + " '" + v + "': " + e, e);
+                }
+                try {
+                    p.setFromFile(List.of(v));
+                } catch (Config.InvalidValue e) {
+                    assertTrue(!e.getMessage().isEmpty(), p.name() + " " + v);
+                } catch (RuntimeException e) {
+                    throw new AssertionError("startup " + p.name() + " '" + v + "': " + e, e);
+                }
+            }
+        }
+    }
 }
