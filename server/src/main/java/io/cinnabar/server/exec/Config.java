@@ -177,7 +177,8 @@ public final class Config {
                 // maxmemory, which is refused until then
                 .refuse(v -> !v.endsWith("-lfu"), "LFU access-frequency tracking");
         option("appendfsync", 0, "everysec", "everysec", "always", "no");
-        option("oom-score-adj", 0, "no", "no", "yes", "relative", "absolute");
+        add(new Enum("oom-score-adj", null, 0, new String[] {"no", "yes", "relative", "absolute"},
+                new int[] {0, 1, 1, 2}, 0, null)); // yes is relative, and shows as yes
         option("acl-pubsub-default", 0, "resetchannels", "allchannels", "resetchannels");
         option("sanitize-dump-payload", 0, "no", "no", "yes", "clients");
         enableProtectedConfigs = option("enable-protected-configs", I, "no", "no", "yes", "local");
@@ -239,7 +240,7 @@ public final class Config {
         latencyMonitorThreshold = num("latency-monitor-threshold", null, 0, 0, LONG_MAX, 0);
         protoMaxBulkLen = mem("proto-max-bulk-len", null, 1024 * 1024, LONG_MAX, 512L * 1024 * 1024);
         num("stream-node-max-entries", null, 0, 0, LONG_MAX, 100);
-        mem("repl-backlog-size", null, 1, LONG_MAX, 1024 * 1024);
+        mem("repl-backlog-size", null, 1, LONG_MAX, 1024 * 1024).adjust(v -> Math.max(16 * 1024, v)); // its minimum
         mem("maxmemory", null, 0, ULLONG_MAX, 0).refuse(ONLY_ZERO, "maxmemory (eviction)"); // the eviction work
         mem("cluster-link-sendbuf-limit", null, 0, ULLONG_MAX, 0);
         num("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, 512);
@@ -262,8 +263,8 @@ public final class Config {
         num("tls-port", null, 0, 0, 65535, 0).refuse(ONLY_ZERO, "TLS"); // a TLS listener
         num("tls-session-cache-size", null, 0, 0, INT_MAX, 20 * 1024);
         num("tls-session-cache-timeout", null, 0, 0, INT_MAX, 300);
-        bool("tls-cluster", null, 0, false);
-        bool("tls-replication", null, 0, false);
+        bool("tls-cluster", null, 0, false).refuse(ONLY_NO, "TLS"); // a TLS cluster bus
+        bool("tls-replication", null, 0, false).refuse(ONLY_NO, "TLS"); // TLS replication links
         option("tls-auth-clients", 0, "yes", "no", "yes", "optional");
         bool("tls-prefer-server-ciphers", null, 0, false);
         bool("tls-session-caching", null, 0, true);
