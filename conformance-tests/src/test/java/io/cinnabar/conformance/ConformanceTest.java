@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code -Dcinnabar.record=true} rewrites the transcripts from the live server.
  */
 class ConformanceTest {
-    static final List<String> SCENARIOS = List.of("strings", "keys", "connection", "server", "protocol", "scripting");
+    static final List<String> SCENARIOS = List.of("strings", "keys", "connection", "server", "protocol", "scripting",
+            "config");
 
     @TestFactory
     Stream<DynamicTest> scenarios() {

@@ -56,7 +56,7 @@ public final class CinnabarServer implements AutoCloseable {
         RuntimeException[] openFailure = new RuntimeException[1];
         Thread opening = new Thread(() -> {
             try {
-                net.open(config.bind(), config.port());
+                net.open(config);
             } catch (RuntimeException e) {
                 openFailure[0] = e;
             }
@@ -83,6 +83,7 @@ public final class CinnabarServer implements AutoCloseable {
             t.start();
         });
         net.start(engine);
+        config.listeningOn(net.port()); // CONFIG GET port shows the port picked for port 0
         clock = new VirtualClock(engine);
         running = true;
         log.notice("Ready to accept connections tcp on " + config.bind() + ":" + net.port());

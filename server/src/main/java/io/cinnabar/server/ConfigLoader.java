@@ -1,6 +1,7 @@
 package io.cinnabar.server;
 
 import io.cinnabar.server.exec.Config;
+import io.cinnabar.server.exec.ConfigParam;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,8 +70,15 @@ final class ConfigLoader {
         return sb.append('"').toString();
     }
 
+    /**
+     * loadServerConfigFromString: each line is a parameter and its arguments (immutable ones included), checked
+     * as CONFIG SET checks them; a multi-argument parameter given one argument splits it ({@code --save "60 1"}).
+     * {@code user default} lines are what CONFIG REWRITE writes, and must match requirepass.
+     */
     static void load(Config config, String text) throws FatalConfigError {
         String[] lines = text.split("\n", -1);
+        int userLine = -1;
+        String userRules = null;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -84,19 +92,28 @@ final class ConfigLoader {
                 continue;
             }
             String name = argv.get(0).toLowerCase(Locale.ROOT);
-            Config.Param p = config.find(name);
+            ConfigParam p = config.find(name);
+            if (p == null && name.equals("user") && argv.size() >= 2) {
+                if (!argv.get(1).equals("default")) {
+                    throw fatal(i, line, "Error in user declaration '" + argv.get(1) + "': "
+                            + Config.notSupported("ACL users other than default"));
+                }
+                userLine = i;
+                userRules = String.join(" ", argv.subList(2, argv.size()));
+                continue;
+            }
             if (p == null) {
                 throw fatal(i, line, "Bad directive or wrong number of arguments");
             }
-            boolean variadic = name.equals("save") || name.equals("bind");
-            if (variadic ? argv.size() < 2 : argv.size() != 2) {
-                throw fatal(i, line, "wrong number of arguments");
-            }
             try {
-                p.set(String.join(" ", argv.subList(1, argv.size())));
+                p.setFromFile(argv.subList(1, argv.size()));
             } catch (Config.InvalidValue e) {
                 throw fatal(i, line, e.getMessage());
             }
+        }
+        if (userRules != null && !userRules.equals("on " + config.defaultUserPassword() + " ~* &* +@all")) {
+            throw fatal(userLine, lines[userLine].trim(), "Error in user declaration 'default': "
+                    + Config.notSupported("ACL rules other than requirepass's"));
         }
     }
 

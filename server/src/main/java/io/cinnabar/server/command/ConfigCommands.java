@@ -3,14 +3,13 @@ package io.cinnabar.server.command;
 import io.cinnabar.protocol.bytes.Glob;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Config;
+import io.cinnabar.server.exec.ConfigParam;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** CONFIG GET | SET | RESETSTAT | REWRITE, as config.c in Redis 7.0, over the parameters Cinnabar honours. */
@@ -20,26 +19,26 @@ final class ConfigCommands {
 
     static void get(Client c) {
         Config config = c.engine.config();
-        Map<String, Config.Param> matches = new LinkedHashMap<>();
+        Map<String, ConfigParam> matches = new LinkedHashMap<>();
         for (int i = 2; i < c.argc; i++) {
             String pattern = Args.string(c.argv[i]);
             if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
-                Config.Param p = config.find(pattern);
+                ConfigParam p = config.find(pattern); // an exact name also finds the hidden parameters
                 if (p != null && !containsIgnoreCase(matches, pattern)) {
                     matches.put(pattern, p);
                 }
                 continue;
             }
             byte[] pat = c.argv[i];
-            for (Map.Entry<String, Config.Param> e : config.namesAndAliases().entrySet()) {
-                if (!matches.containsKey(e.getKey())
+            for (Map.Entry<String, ConfigParam> e : config.namesAndAliases().entrySet()) {
+                if (!e.getValue().hidden() && !containsIgnoreCase(matches, e.getKey())
                         && Glob.matches(pat, e.getKey().getBytes(StandardCharsets.UTF_8), true)) {
                     matches.put(e.getKey(), e.getValue());
                 }
             }
         }
         c.reply.map(matches.size());
-        for (Map.Entry<String, Config.Param> e : matches.entrySet()) {
+        for (Map.Entry<String, ConfigParam> e : matches.entrySet()) {
             c.reply.bulk(e.getKey());
             c.reply.bulk(e.getValue().get());
         }
@@ -54,43 +53,71 @@ final class ConfigCommands {
         return false;
     }
 
+    /**
+     * configSetCommand: every name is looked up first (an unknown one wins over other errors only if it comes
+     * first), immutable, protected and repeated parameters fail the whole command, then the values are set in
+     * order and, when one fails, the earlier ones get their old values back.
+     */
     static void set(Client c) {
-        if (c.argc < 4 || c.argc % 2 != 0) {
-            c.error("ERR wrong number of arguments for 'config|set' command");
+        if ((c.argc & 1) != 0) {
+            c.error("ERR syntax error");
             return;
         }
         Config config = c.engine.config();
-        List<Config.Param> params = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        for (int i = 2; i < c.argc; i += 2) {
-            String name = Args.string(c.argv[i]);
-            Config.Param p = config.find(name);
+        int count = (c.argc - 2) / 2;
+        ConfigParam[] params = new ConfigParam[count];
+        boolean[] viaAlias = new boolean[count];
+        String unknown = null;
+        String errorArg = null;
+        String error = null;
+        for (int i = 0; i < count; i++) {
+            String name = Args.string(c.argv[2 + i * 2]);
+            ConfigParam p = config.find(name);
             if (p == null) {
-                c.error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
-                return;
+                if (errorArg == null && unknown == null) {
+                    unknown = name;
+                }
+                continue;
             }
-            if (!p.mutable()) {
-                failed(c, name, "can't set immutable config");
-                return;
+            if (errorArg != null || unknown != null) {
+                continue;
             }
-            if (params.contains(p)) {
-                failed(c, name, "duplicate parameter");
-                return;
+            if (!p.mutable() || (p.isProtected() && !protectedAllowed(c, config))) {
+                error = p.mutable() ? "can't set protected config" : "can't set immutable config";
+                errorArg = name;
+                continue;
             }
-            params.add(p);
-            values.add(Args.string(c.argv[i + 1]));
+            // Redis registers an alias as a copy of its parameter, so "lua-time-limit 5 busy-reply-threshold 6"
+            // is not a duplicate (the last one wins) but "hz 5 HZ 6" is
+            viaAlias[i] = !name.equalsIgnoreCase(p.name());
+            for (int j = 0; j < i; j++) {
+                if (params[j] == p && viaAlias[j] == viaAlias[i]) {
+                    error = "duplicate parameter";
+                    errorArg = name;
+                    break;
+                }
+            }
+            params[i] = p;
         }
-        List<String> old = new ArrayList<>();
-        for (Config.Param p : params) {
-            old.add(p.get());
+        if (unknown != null) {
+            c.error("ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");
+            return;
         }
-        for (int i = 0; i < params.size(); i++) {
+        if (errorArg != null) {
+            failed(c, errorArg, error);
+            return;
+        }
+        String[] old = new String[count];
+        for (int i = 0; i < count; i++) {
+            old[i] = params[i].get();
+        }
+        for (int i = 0; i < count; i++) {
             try {
-                params.get(i).set(values.get(i));
+                params[i].setFromCommand(Args.string(c.argv[3 + i * 2]));
             } catch (Config.InvalidValue e) {
-                for (int j = 0; j < i; j++) {
+                for (int j = 0; j <= i; j++) {
                     try {
-                        params.get(j).set(old.get(j)); // all or nothing, as Redis restores on failure
+                        params[j].setFromCommand(old[j]); // restoreBackupConfig
                     } catch (Config.InvalidValue ignored) {
                         // the old value was valid when it was set
                     }
@@ -100,6 +127,13 @@ final class ConfigCommands {
             }
         }
         c.reply.ok();
+    }
+
+    /** allowProtectedAction: enable-protected-configs yes, or local and the client is on loopback. */
+    private static boolean protectedAllowed(Client c, Config config) {
+        String setting = config.enableProtectedConfigs();
+        return setting.equals("yes")
+                || (setting.equals("local") && c.connection() != null && c.connection().isLocal());
     }
 
     private static void failed(Client c, String name, String reason) {
@@ -129,61 +163,39 @@ final class ConfigCommands {
             c.engine.log().notice("CONFIG REWRITE executed with success.");
             c.reply.ok();
         } catch (IOException e) {
-            c.engine.log().warning("CONFIG REWRITE failed: " + e.getMessage());
-            c.error("ERR Rewriting config file: " + e.getMessage());
+            String reason = reason(e);
+            c.engine.log().warning("CONFIG REWRITE failed: " + reason);
+            c.error("ERR Rewriting config file: " + reason);
         }
+    }
+
+    /** strerror's wording for the usual failures. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        } else if (e instanceof java.nio.file.NotDirectoryException) {
+            return "Not a directory";
+        }
+        return e.getMessage();
     }
 
     /**
-     * Replaces the lines of the parameters Cinnabar manages with their current values and appends those the
-     * file lacks, keeping every other line (comments included) as it was. Written to a temporary file and moved
-     * into place, so a failure never leaves a half-written config.
+     * rewriteConfig: every parameter rewrites its lines (see {@link ConfigRewrite}), then the default user's
+     * line, then the file is replaced through a temporary file so that a failure never leaves half a config.
      */
     static void rewriteFile(Config config, Path path) throws IOException {
-        List<String> lines = Files.exists(path) ? Files.readAllLines(path, StandardCharsets.UTF_8) : new ArrayList<>();
-        List<String> out = new ArrayList<>();
-        java.util.Set<Config.Param> written = new java.util.HashSet<>();
-        for (String line : lines) {
-            String trimmed = line.trim();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                out.add(line);
-                continue;
-            }
-            String name = trimmed.split("\\s+", 2)[0];
-            Config.Param p = config.find(name);
-            if (p == null) {
-                out.add(line);
-            } else if (written.add(p)) {
-                out.add(p.name() + " " + quote(p.get()));
-            }
+        String old = null;
+        try {
+            old = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // a missing file is written afresh
         }
-        boolean header = false;
-        for (Config.Param p : config.all()) {
-            if (!written.contains(p) && !p.get().equals(new Config().find(p.name()).get())) {
-                if (!header) {
-                    out.add("# Generated by CONFIG REWRITE");
-                    header = true;
-                }
-                out.add(p.name() + " " + quote(p.get()));
-            }
-        }
+        String content = config.rewrite(old);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.write(tmp, out, StandardCharsets.UTF_8);
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String quote(String v) {
-        if (!v.isEmpty() && v.chars().noneMatch(ch -> ch <= ' ' || ch == '"' || ch == '\'')) {
-            return v;
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : v.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                sb.append('\\');
-            }
-            sb.append(ch);
-        }
-        return sb.append('"').toString();
     }
 
     static void help(Client c) {

@@ -4,6 +4,7 @@ import io.cinnabar.server.db.Database;
 import io.cinnabar.server.db.Keyspace;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Config;
+import io.cinnabar.server.exec.ConfigParam;
 import io.cinnabar.server.exec.Engine;
 import io.cinnabar.server.exec.LatencyHistogram;
 import io.cinnabar.server.exec.Stats;
@@ -319,7 +320,7 @@ final class InfoCommand {
 
     /** A parameter's value through the Config API, or Redis's default while this build's Config lacks it. */
     static String setting(Config config, String name, String fallback) {
-        Config.Param p = config.find(name);
+        ConfigParam p = config.find(name);
         return p == null ? fallback : p.get();
     }
 

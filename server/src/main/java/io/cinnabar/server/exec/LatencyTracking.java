@@ -4,14 +4,14 @@ import java.util.Arrays;
 
 /**
  * The {@code latency-tracking} and {@code latency-tracking-info-percentiles} settings, read through the Config
- * API by name. When a build's Config does not list them, Redis's defaults hold: {@code yes} and {@code 50 99 99.9}.
+ * API by name (defaults {@code yes} and {@code 50 99 99.9}).
  * Not thread-safe: executor thread only.
  */
 public final class LatencyTracking {
     private static final double[] DEFAULT_PERCENTILES = {50, 99, 99.9};
 
-    private final Config.Param enabled;
-    private final Config.Param percentiles;
+    private final ConfigParam enabled;
+    private final ConfigParam percentiles;
     private String parsedFrom;
     private double[] parsed = DEFAULT_PERCENTILES;
 

@@ -69,7 +69,7 @@ public final class Log {
             out = quiet ? null : System.out;
         } else {
             try {
-                out = new PrintStream(new FileOutputStream(file, true), true, StandardCharsets.UTF_8);
+                out = new PrintStream(new FileOutputStream(java.nio.file.Path.of(config.dir()).resolve(file).toFile(), true), true, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 out = System.err;
             }

@@ -1,5 +1,6 @@
 package io.cinnabar.server.net;
 
+import io.cinnabar.server.exec.Config;
 import io.cinnabar.server.exec.Engine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.AdaptiveByteBufAllocator;
@@ -220,13 +221,14 @@ public final class NetServer {
 
     /**
      * Creates the event loop (epoll where it loads, NIO otherwise) and binds every address of {@code bind} (space
-     * separated, as Redis's bind) on {@code port} (0 picks a free port), without accepting yet. It needs no
+     * separated, as Redis's bind) on {@code port} (0 picks a free port) with {@code tcp-backlog}, without
+     * accepting yet. It needs no
      * engine, so {@code CinnabarServer.start} runs it on a helper thread while it builds the engine: in a fresh
      * JVM this is the larger half of the cold start, and on two cores the two overlap.
      *
      * @throws java.io.UncheckedIOException naming the address and port when binding fails
      */
-    public void open(String bind, int port) {
+    public void open(Config config) {
         try {
             // no wait for the warm-up: where both need a class, the JVM lets one initialise it and the other wait
             epoll = Epoll.isAvailable();
@@ -238,19 +240,19 @@ public final class NetServer {
                 return t;
             }, io);
             connections = new DefaultChannelGroup("cinnabar-connections", group.next());
-            bind(bind, port);
+            bind(config.bind(), config.port(), config.tcpBacklog());
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
     }
 
-    private void bind(String bind, int port) {
+    private void bind(String bind, int port, int backlog) {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 511)
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false) // no accept until start() has the engine
                 .option(ChannelOption.ALLOCATOR, StartupAllocator.INSTANCE)
