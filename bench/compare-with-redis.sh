@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-JAR="$ROOT/server/target/cinnabar-server.jar"
+JAR="$ROOT/dist/target/cinnabar-server.jar"
 REDIS_PORT=${REDIS_PORT:-7379}
 CINNABAR_PORT=${CINNABAR_PORT:-7380}
 CLIENTS=${CLIENTS:-50}
@@ -22,7 +22,7 @@ JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
 for tool in redis-server redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH (apt-get install -y redis-server redis-tools)" >&2; exit 2; }
 done
-[ -f "$JAR" ] || mvn -q -B -DskipTests -pl server -am package
+[ -f "$JAR" ] || mvn -q -B -DskipTests -pl dist -am package
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning &
 REDIS_PID=$!
