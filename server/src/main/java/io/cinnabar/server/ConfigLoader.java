@@ -46,7 +46,7 @@ final class ConfigLoader {
             if (a.startsWith("--") && a.length() > 2) {
                 options.append('\n').append(a.substring(2)).append(' ');
             } else {
-                options.append(repr(a)).append(' ');
+                options.append(ConfigParam.repr(a)).append(' '); // as redis-server: sdscatrepr
             }
         }
         text.append(options);
@@ -54,21 +54,6 @@ final class ConfigLoader {
         return config;
     }
 
-    /** sdscatrepr: arguments become quoted strings, so that {@code --save ''} reads as {@code save ""}. */
-    private static String repr(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     /**
      * loadServerConfigFromString: each line is a parameter and its arguments (immutable ones included), checked

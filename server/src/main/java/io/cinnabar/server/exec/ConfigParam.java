@@ -201,28 +201,10 @@ public abstract class ConfigParam {
     }
 
     /** sdscatrepr: the value in double quotes with C escapes, as CONFIG REWRITE writes strings. */
-    static String repr(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 32 && c < 127) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+    public static String repr(String s) {
+        StringBuilder sb = new StringBuilder();
+        Engine.appendRepr(sb, s.getBytes(StandardCharsets.UTF_8));
+        return sb.toString();
     }
 
     // ---- the kinds ----

@@ -117,20 +117,13 @@ public final class NetServer {
         "io.cinnabar.server.exec.LatencyHistogram",
     };
 
-    /** Counted down when the warm-up has loaded what {@link #open} needs; the pool is built after that. */
-    private static final java.util.concurrent.CountDownLatch EVENT_LOOP_WARM = new java.util.concurrent.CountDownLatch(1);
-
     private static void warmUp() {
         try {
-            try {
-                Epoll.isAvailable();
-            } catch (Throwable ignored) {
-                // only a head start: whatever failed here fails again, and is reported, where it is used
-            }
-            initialize(EVENT_LOOP_CLASSES);
-        } finally {
-            EVENT_LOOP_WARM.countDown();
+            Epoll.isAvailable();
+        } catch (Throwable ignored) {
+            // only a head start: whatever failed here fails again, and is reported, where it is used
         }
+        initialize(EVENT_LOOP_CLASSES);
         // The pool is built once the first server is serving (its first tick), not while it starts: on two cores
         // a cold start is CPU-bound, so the 40 ms it takes would slow the start it is meant to serve.
         try {
@@ -159,21 +152,6 @@ public final class NetServer {
     /** Initialises what serving the first connection needs (see {@link #CONNECTION_CLASSES}). */
     public static void warmUpConnectionPath() {
         initialize(CONNECTION_CLASSES);
-    }
-
-    private static void awaitEventLoopWarm() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                EVENT_LOOP_WARM.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Waits for the warm-up thread to end, so that none is left running once a server has stopped. */
@@ -230,7 +208,7 @@ public final class NetServer {
      */
     public void open(Config config) {
         try {
-            // no wait for the warm-up: where both need a class, the JVM lets one initialise it and the other wait
+            // no waiting for the warm-up thread: where both need a class, the JVM has one initialise it
             epoll = Epoll.isAvailable();
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
