@@ -50,7 +50,13 @@ public final class Dispatcher {
         }
         ByteBuf out = c.reply.buffer();
         int replyStart = out.writerIndex();
-        Result result = process(c);
+        Result result;
+        try {
+            result = process(c);
+        } catch (Exception | LinkageError | VirtualMachineError | AssertionError e) {
+            internalError(c, out, replyStart, c.cmd, e);
+            result = Result.DONE;
+        }
         if (result == Result.DONE && (c.replyMode == Client.REPLY_OFF || c.replyMode == Client.REPLY_SKIP)) {
             if (c.reply.buffer() == out) {
                 out.writerIndex(replyStart);
@@ -101,7 +107,7 @@ public final class Dispatcher {
                 return Result.DONE;
             }
             // a script owns the keyspace: run the command without touching time, propagation or slow log
-            cmd.handler.run(c);
+            runHandler(c, cmd);
             cmd.calls++;
             return Result.DONE;
         }
@@ -150,13 +156,42 @@ public final class Dispatcher {
         invoke(c, cmd);
     }
 
+    /**
+     * Runs a command's body. A bug that throws must not reach the client as Java text, nor drop its connection: the
+     * partial reply is taken back, the client gets a generic error and the stack trace goes to the server log.
+     */
+    private void runHandler(Client c, CommandSpec cmd) {
+        ByteBuf out = c.reply.buffer();
+        int replyStart = out.writerIndex();
+        try {
+            cmd.handler.run(c);
+        } catch (Exception | LinkageError | VirtualMachineError | AssertionError e) {
+            internalError(c, out, replyStart, cmd, e);
+        }
+    }
+
+    private void internalError(Client c, ByteBuf out, int replyStart, CommandSpec cmd, Throwable e) {
+        String name = cmd == null ? "?" : cmd.fullName;
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        engine.log().warning("Internal error running the '" + name + "' command: " + trace);
+        if (c.reply.buffer() == out && out.writerIndex() > replyStart) {
+            out.writerIndex(replyStart);
+        }
+        c.error(INTERNAL_ERROR_PREFIX + name + "' command, see the server log");
+    }
+
+    /** The start of the error a client gets when a command fails on a server bug (never Java text). */
+    public static final String INTERNAL_ERROR_PREFIX = "ERR internal error while running the '";
+
     /** Runs an accepted command and does the bookkeeping Redis's call() does. */
     private void invoke(Client c, CommandSpec cmd) {
+        c.cmd = cmd; // also for scripts' calls: command bodies name themselves in errors through it
         c.lastCmd = cmd;
         long dirtyBefore = keyspace.dirty;
         c.clearFailed();
         long start = System.nanoTime();
-        cmd.handler.run(c);
+        runHandler(c, cmd);
         long micros = (System.nanoTime() - start) / 1000;
         cmd.calls++;
         cmd.micros += micros;

@@ -448,7 +448,9 @@ final class KeyCommands {
         if (ttl < 0) {
             ttl = 0;
         }
-        c.reply.integer(millis ? ttl : (ttl + 500) / 1000);
+        // Redis rounds with (ttl+500)/1000 in a long long; at the very top it wraps and the compiled code divides
+        // the wrapped value as unsigned (EXPIRETIME of PXAT 9223372036854775807 is 9223372036854776)
+        c.reply.integer(millis ? ttl : Long.divideUnsigned(ttl + 500, 1000));
     }
 
     static void persist(Client c) {

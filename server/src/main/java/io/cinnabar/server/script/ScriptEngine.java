@@ -113,6 +113,7 @@ public final class ScriptEngine {
         g.rawset(LuaValue.valueOf("math"), seal(math));
         g.rawset(LuaValue.valueOf("coroutine"), ReadOnlyTable.copyOf(g.get("coroutine")));
         g.rawset(LuaValue.valueOf("tostring"), new ToString());
+        g.rawset(LuaValue.valueOf("tonumber"), new LuaToNumber());
         g.rawset(LuaValue.valueOf("error"), new ErrorFunction());
         g.rawset(LuaValue.valueOf("pcall"), new RedisPcall(g.get("pcall")));
         g.rawset(LuaValue.valueOf("rawset"), new ProtectedTableGuard(g.get("rawset")));
@@ -660,6 +661,9 @@ public final class ScriptEngine {
     }
 
     static String formatNumber(double d) {
+        if (Double.isNaN(d) && Double.doubleToRawLongBits(d) < 0) {
+            return "-nan"; // printf shows the sign of a NaN (tonumber('-nan'), and 0/0 on x86)
+        }
         return DoubleFormat.formatG(d, 14);
     }
 

@@ -151,4 +151,20 @@ class KeyCommandsTest extends ServerTest {
         assertEquals("-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n", call("OBJECT", "foo"));
         assertTrue(call("OBJECT", "HELP").startsWith("*15\r\n+OBJECT <subcommand>"));
     }
+
+    @Test
+    void expiretimeAtTheTopOfTheRangeRoundsAsRedisDoes() {
+        assertEquals("+OK\r\n", call("SET", "k", "v", "PXAT", "9223372036854775807"));
+        assertEquals(":9223372036854776\r\n", call("EXPIRETIME", "k"));
+        assertEquals(":9223372036854775807\r\n", call("PEXPIRETIME", "k"));
+        call("SET", "k2", "v");
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775807"));
+        assertEquals(":9223372036854776\r\n", call("EXPIRETIME", "k2"));
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775000"));
+        assertEquals(":9223372036854775\r\n", call("EXPIRETIME", "k2"));
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775499"));
+        assertEquals(":9223372036854775\r\n", call("EXPIRETIME", "k2"));
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775500"));
+        assertEquals(":9223372036854776\r\n", call("EXPIRETIME", "k2"));
+    }
 }

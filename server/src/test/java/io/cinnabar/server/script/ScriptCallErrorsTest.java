@@ -1,0 +1,89 @@
+package io.cinnabar.server.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cinnabar.server.testing.ServerTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commands called from scripts name themselves in their errors as they do for network clients (the script's
+ * client carries the command being run), and tonumber reads numbers as C's strtod/strtoul do. Replies are Redis
+ * 7.0.15's, byte for byte.
+ */
+class ScriptCallErrorsTest extends ServerTest {
+    private String eval(String script, String... rest) {
+        String[] argv = new String[3 + rest.length];
+        argv[0] = "EVAL";
+        argv[1] = script;
+        argv[2] = "0";
+        System.arraycopy(rest, 0, argv, 3, rest.length);
+        return call(argv);
+    }
+
+    private static String scriptError(String message, String script) {
+        return "-" + message + " script: " + ScriptEngine.sha1hex(script.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + ", on @user_script:1.\r\n";
+    }
+
+    private void assertScriptError(String message, String script) {
+        assertEquals(scriptError(message, script), eval(script));
+    }
+
+    @Test
+    void invalidExpireTimesNameTheCommandInsideScripts() {
+        assertScriptError("ERR invalid expire time in 'set' command", "return redis.call('SET','k','v','EX',0)");
+        assertScriptError("ERR invalid expire time in 'setex' command", "return redis.call('SETEX','k',0,'v')");
+        assertScriptError("ERR invalid expire time in 'psetex' command", "return redis.call('PSETEX','k',0,'v')");
+        call("SET", "k", "v");
+        assertScriptError("ERR invalid expire time in 'expire' command",
+                "return redis.call('EXPIRE','k','9223372036854775807')");
+        assertScriptError("ERR invalid expire time in 'getex' command",
+                "return redis.call('GETEX','k','EX','9223372036854775807')");
+        assertEquals("-ERR invalid expire time in 'set' command\r\n",
+                eval("return redis.pcall('SET','k','v','PX',-1)"));
+        assertEquals(":-1\r\n", call("TTL", "k"));
+    }
+
+    @Test
+    void oddMsetArgumentsNameTheCommandInsideScripts() {
+        assertScriptError("ERR wrong number of arguments for 'mset' command", "return redis.call('MSET','a','1','b')");
+        assertScriptError("ERR wrong number of arguments for 'msetnx' command", "return redis.call('MSETNX','a','1','b')");
+        assertEquals("-ERR wrong number of arguments for 'mset' command\r\n", eval("return redis.pcall('MSET','a','1','b')"));
+        assertEquals("+OK\r\n", call("MSET", "a", "1"));
+        assertEquals("-ERR wrong number of arguments for 'mset' command\r\n", call("MSET", "a", "1", "b"));
+    }
+
+    @Test
+    void tonumberReadsWhatStrtodReads() {
+        String script = "local out = {} for i, s in ipairs(ARGV) do local x = tonumber(s) "
+                + "out[i] = type(x) .. ' ' .. tostring(x) end return out";
+        String reply = call("EVAL", script, "0", "inf", "nan", "-inf", "infinity", "INF", "-nan", "Infinity", "infinit",
+                "0x10", "-0x10", "1e400", " 5 ", "\t5\n", "1e", "0x", "0x1p4", "0x1p", "0x.8", ".5", "5.", ".",
+                "nanx", "nan()", "nan(a_1)", "nan(a-1)", "0xffffffffffffffffff", "nan(123)", "5\u0000x", "1e+",
+                "4.9e-324", "1e99999999999", "1,5");
+        assertEquals("*32\r\n"
+                + bulk("number inf") + bulk("number nan") + bulk("number -inf") + bulk("number inf")
+                + bulk("number inf") + bulk("number -nan") + bulk("number inf") + bulk("nil nil")
+                + bulk("number 16") + bulk("number -16") + bulk("number inf") + bulk("number 5")
+                + bulk("number 5") + bulk("nil nil") + bulk("nil nil") + bulk("number 16")
+                + bulk("nil nil") + bulk("number 0.5") + bulk("number 0.5") + bulk("number 5") + bulk("nil nil")
+                + bulk("nil nil") + bulk("number nan") + bulk("number nan") + bulk("nil nil")
+                + bulk("number 4.7223664828696e+21") + bulk("number nan") + bulk("number 5") + bulk("nil nil")
+                + bulk("number 4.9406564584125e-324") + bulk("number inf") + bulk("nil nil"), reply);
+        assertEquals(":-9223372036854775808\r\n", eval("return tonumber('inf')"));
+        assertEquals(":-9223372036854775808\r\n", eval("return tonumber('nan')"));
+        assertEquals(":-9223372036854775808\r\n", eval("return tonumber('-inf')"));
+    }
+
+    @Test
+    void tonumberWithABaseReadsWhatStrtoulReads() {
+        assertEquals("*8\r\n" + bulk("1.844674407371e+19") + bulk("31") + bulk("nil") + bulk("1.844674407371e+19")
+                        + bulk("1.844674407371e+19") + bulk("35") + bulk("16") + bulk("10"),
+                eval("return {tostring(tonumber('-5', 16)), tostring(tonumber('0x1f', 16)), tostring(tonumber('0x', 16)),"
+                        + " tostring(tonumber('ffffffffffffffffffff', 16)), tostring(tonumber(' -7 ', 36)),"
+                        + " tostring(tonumber('z', 36)), tostring(tonumber(10, 16)), tostring(tonumber('12', '8'))}"));
+        assertScriptError("ERR user_script:1: bad argument #2 to 'tonumber' (base out of range)",
+                "return tonumber('5', 37)");
+        assertScriptError("ERR user_script:1: bad argument #1 to 'tonumber' (value expected)", "return tonumber()");
+    }
+}
