@@ -459,7 +459,8 @@ final class CLuaClosure extends LuaClosure {
 		} catch ( LuaError le ) {
 			throw positioned(le, pc, stack);
 		} catch ( Exception e ) {
-			throw positioned(new LuaError(e), pc, stack);
+			// a Java bug below a Lua call: luaj would show "vm error: java.lang..."; log it, show a plain error
+			throw positioned(ScriptEngine.internalError(globals, e), pc, stack);
 		} finally {
 			if ( openups != null )
 				for ( int u=openups.length; --u>=0; )

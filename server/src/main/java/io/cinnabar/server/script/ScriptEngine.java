@@ -182,6 +182,24 @@ public final class ScriptEngine {
         }
     }
 
+    /** The text a script sees for a Java exception under it (never Java's own text). */
+    static final String INTERNAL_ERROR = "internal error in the Lua engine, see the server log";
+
+    /** A Java exception raised under a Lua call: logged with its stack trace, turned into a plain Lua error. */
+    static LuaError internalError(org.luaj.vm2.Globals g, Throwable e) {
+        if (g instanceof SandboxGlobals sandbox && sandbox.owner != null) {
+            sandbox.owner.logInternalError(e);
+        }
+        return new LuaError(INTERNAL_ERROR);
+    }
+
+    private void logInternalError(Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        engine.log().warning("Internal error in a script" + (runningSha == null ? "" : " (" + runningSha + ")")
+                + ": " + trace);
+    }
+
     /** Called by the interpreter where an error was raised: the line Redis's reply names. */
     static void lastErrorLine(org.luaj.vm2.Globals g, int line) {
         if (g instanceof SandboxGlobals sandbox && sandbox.owner != null) {
@@ -440,6 +458,11 @@ public final class ScriptEngine {
         } catch (OutOfMemoryError e) {
             int line = Math.max(hook.currentLine(), 1);
             errors.error("ERR user_script:" + line + ": not enough memory script: " + sha + ", on @user_script:" + line + ".");
+        } catch (RuntimeException | LinkageError | VirtualMachineError | AssertionError e) {
+            // last resort: a bug outside any Lua call (converting the result, say) still gets one plain reply
+            logInternalError(e);
+            out.buffer().clear();
+            errors.error("ERR " + INTERNAL_ERROR + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
         } finally {
             if (effects != null) {
                 engine.keyspace().propagator(target);

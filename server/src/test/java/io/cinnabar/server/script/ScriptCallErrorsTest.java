@@ -86,4 +86,11 @@ class ScriptCallErrorsTest extends ServerTest {
                 "return tonumber('5', 37)");
         assertScriptError("ERR user_script:1: bad argument #1 to 'tonumber' (value expected)", "return tonumber()");
     }
+
+    @Test
+    void aJavaExceptionUnderALuaCallBecomesAPlainLuaError() {
+        org.luaj.vm2.LuaError e = ScriptEngine.internalError(new org.luaj.vm2.Globals(),
+                new ArrayIndexOutOfBoundsException("Index 2 out of bounds for length 2"));
+        assertEquals("internal error in the Lua engine, see the server log", e.getMessageObject().tojstring());
+    }
 }
