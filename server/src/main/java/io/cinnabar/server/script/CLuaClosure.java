@@ -72,9 +72,11 @@ final class CLuaClosure extends LuaClosure {
 				cText = LuaTypeErrors.argumentError(p, pc, stack, text);
 			}
 			if (cText != null) {
-				text = cText;
+				message = LuaValue.valueOf(p.shortsource() + ":" + line + ": " + cText);
+			} else {
+				// the message's own bytes after the position (a Java String would not round-trip binary bytes)
+				message = LuaValue.valueOf(p.shortsource() + ":" + line + ": ").concat(message.checkstring());
 			}
-			message = LuaValue.valueOf(p.shortsource() + ":" + line + ": " + text);
 		}
 		LuaValue handler = globals.running.errorfunc;
 		if (handler != null) {

@@ -429,8 +429,11 @@ public final class ScriptEngine {
         LuaReplies.ErrorSink errors = message -> {
             out.error(message);
             run.failed = true;
-            int space = message.indexOf(' ');
-            engine.stats().countError(space < 0 ? message : message.substring(0, space));
+            int space = 0;
+            while (space < message.length && message[space] != ' ') {
+                space++;
+            }
+            engine.stats().countError(new String(message, 0, space, StandardCharsets.UTF_8));
         };
         String sha = run.sha;
         io.cinnabar.server.db.Propagator target = engine.keyspace().propagator();
@@ -517,16 +520,26 @@ public final class ScriptEngine {
 
     /** The reply for an error that escaped the script, with Redis's "script: sha, on @user_script:line." suffix. */
     private void replyError(LuaReplies.ErrorSink c, LuaValue error, int line) {
-        String message;
+        // sdscatfmt("-%s") of the message as a C string (to its first NUL), then the script's position
+        byte[] message;
         if (error != null && error.istable()) {
             LuaValue err = error.rawget(LuaReplies.ERR);
-            message = err.isstring() ? err.tojstring() : "ERR unknown error";
+            message = err.type() == LuaValue.TSTRING ? LuaReplies.cBytes(err)
+                    : err.isstring() ? err.tojstring().getBytes(StandardCharsets.UTF_8)
+                    : "ERR unknown error".getBytes(StandardCharsets.UTF_8);
+        } else if (error != null && error.type() == LuaValue.TSTRING) {
+            byte[] text = LuaReplies.cBytes(error);
+            message = new byte[4 + text.length];
+            System.arraycopy("ERR ".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 4);
+            System.arraycopy(text, 0, message, 4, text.length);
         } else {
-            String text = error == null ? "nil" : error.tojstring();
-            message = "ERR " + text;
+            message = ("ERR " + (error == null ? "nil" : error.tojstring())).getBytes(StandardCharsets.UTF_8);
         }
-        String suffix = line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "";
-        c.error(message + suffix);
+        byte[] suffix = (line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(message, message.length + suffix.length);
+        System.arraycopy(suffix, 0, all, message.length, suffix.length);
+        c.error(all);
     }
 
 
@@ -695,6 +708,9 @@ public final class ScriptEngine {
         @Override
         public LuaValue call(LuaValue message, LuaValue level) {
             int lvl = level.optint(1);
+            if (lvl == 1 && message.type() == LuaValue.TSTRING) {
+                throw new LuaError(message); // the string itself, positioned where raised: its bytes kept
+            }
             if (lvl > 0 && (message.type() == LuaValue.TSTRING || message.type() == LuaValue.TNUMBER)) {
                 String text = message.type() == LuaValue.TNUMBER ? formatNumber(message.todouble()) : message.tojstring();
                 throw new LuaError(text, lvl);

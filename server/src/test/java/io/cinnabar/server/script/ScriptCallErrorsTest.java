@@ -93,4 +93,44 @@ class ScriptCallErrorsTest extends ServerTest {
                 new ArrayIndexOutOfBoundsException("Index 2 out of bounds for length 2"));
         assertEquals("internal error in the Lua engine, see the server log", e.getMessageObject().tojstring());
     }
+
+    private byte[] evalBytes(String script) {
+        return client.callBytes("EVAL".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                script.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), new byte[] {'0'});
+    }
+
+    private void assertReply(String expected, String script) {
+        assertEquals(expected, new String(evalBytes(script), java.nio.charset.StandardCharsets.ISO_8859_1), script);
+    }
+
+    @Test
+    void statusAndErrorTablesAreCStringsWithTheirOwnBytes() {
+        assertReply("+a\r\n", "return {ok='a\\0b'}");
+        assertReply("+a\u00ff  b\r\n", "return {ok='a\\255\\r\\nb'}");
+        assertReply("+a\u00ff\r\n", "return redis.status_reply('a\\255')");
+        assertReply("-ab\r\n", "return {err='ab\\0cd'}");
+        assertReply("-a\u00ffb\r\n", "return {err='a\\255b'}");
+        assertReply("-x\r\n", "return {err='x\\r\\n'}");
+        assertReply("-  x\r\n", "return {err='\\r\\nx'}");
+        assertReply("$4\r\n12\u0000\u00ff\r\n", "redis.setresp(3) return {big_number='12\\0\\255'}");
+    }
+
+    @Test
+    void errorReplySplitsItsCodeAsRedisDoes() {
+        assertReply("-ERR a\r\n", "return redis.error_reply('a\\0b')");
+        assertReply("-ERR \u00ff\r\n", "return redis.error_reply('\\255')");
+        assertReply("-ERR x\r\n", "return redis.error_reply('\\nx\\n')");
+        assertReply("-MY x\r\n", "return redis.error_reply('-MY \\nx\\n')");
+        assertReply("-ERR x\r\n", "return redis.error_reply('-\\nx')");
+        assertReply("-ERR MY\r\n", "return redis.error_reply('-MY')");
+        assertReply("-MY x\r\n", "return redis.error_reply('MY x')");
+        assertReply("- x\r\n", "return redis.error_reply(' x')");
+    }
+
+    @Test
+    void errorMessagesKeepTheirBytesUpToTheFirstNul() {
+        assertReply(scriptError("ERR user_script:1: a", "error('a\\0\\255b')"), "error('a\\0\\255b')");
+        assertReply(scriptError("ERR user_script:1: \u00ff", "error('\\255')"), "error('\\255')");
+        assertReply(scriptError("a", "error({err='a\\0b'})"), "error({err='a\\0b'})");
+    }
 }

@@ -1,0 +1,369 @@
+package io.cinnabar.conformance;
+
+import io.cinnabar.server.script.ScriptEngine;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Random commands for the differential run, reproducible from a seed. Small alphabets make commands collide on the
+ * same keys; arguments mix valid values with wrong ones (bad and edge numbers, binary bytes, wrong arities).
+ * Deterministic only: no RANDOMKEY, TIME, INFO, SCAN, OBJECT IDLETIME, DEBUG, CLIENT, MEMORY, SLOWLOG, and no
+ * expiry shorter than an hour (relative ones are compared with a tolerance, absolute ones lie far from now).
+ */
+final class CommandGenerator {
+    /** How a reply is compared. */
+    enum Compare {
+        EXACT,
+        /** An array whose order is the hash table's (KEYS). */
+        UNORDERED,
+        /** Seconds that depend on when the command ran (TTL, EXPIRETIME of a relative expiry): within 1. */
+        SECONDS,
+        /** Milliseconds that depend on when the command ran: within 1500. */
+        MILLIS,
+        /** Not compared (HELLO: ids and versions differ); sent to keep both connections in the same mode. */
+        IGNORED
+    }
+
+    record Command(byte[][] argv, Compare compare) {
+    }
+
+    private static final String[] KEYS = {"a", "b", "c", "k", "{x}", "k\u0000", ""};
+    private static final String[] VALUES = {"0", "1", "-1", "10", "42", "abc", "", "hello world", "3.0", "1.5",
+        "-0", "0.1", "+1", " 1", "1 ", "1e5", "0x10", "007", "9223372036854775807", "-9223372036854775808",
+        "9223372036854775808", "-9223372036854775809", "12345678901234567890", "1e308", "-1e308", "1e309", "inf",
+        "-inf", "+inf", "nan", "5e-324", "1.7976931348623157e308", "2.5e-3", "100000000000000000000000",
+        "\u0000\u00ff\r\n", "x\u0000y", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "é", "1\u0000"};
+    /** Relative expiries: hours or more, or invalid. */
+    private static final String[] SECONDS = {"3600", "7200", "86400", "0", "-1", "-3600", "abc", "", "1.5",
+        "9223372036854775", "9223372036854776", "9223372036854775807", "-9223372036854775808",
+        "92233720368547758", "100000000000"};
+    private static final String[] MILLIS = {"3600000", "7200000", "86400000", "0", "-1", "-3600000", "abc",
+        "9223372036854775807", "9000000000000000000", "9223372036854775", "-9223372036854775808", "3.5e6"};
+    /** Absolute times: far in the past, far in the future, edges and invalid. */
+    private static final String[] UNIX_SECONDS = {"1", "1000000000", "4102444800", "32503680000", "0", "-1",
+        "9223372036854775", "9223372036854776", "9223372036854775807", "x"};
+    private static final String[] UNIX_MILLIS = {"1", "1000000000000", "4102444800000", "32503680000000", "0",
+        "-1", "9223372036854775807", "9223372036854775806", "9223372036854775000", "-9223372036854775808", "x"};
+    private static final String[] PATTERNS = {"*", "a*", "?", "[a-c]", "k*", "*\u0000*", "{x}", "\\{*", "[^a]",
+        "*[", "[a-"};
+    private static final String[] DBS = {"0", "1", "2", "3", "15", "16", "-1", "x", "99999999999"};
+    /** Small scripts; KEYS and ARGV come from the alphabets. */
+    static final String[] SCRIPTS = {
+        "return redis.call('GET', KEYS[1])",
+        "return redis.call('SET', KEYS[1], ARGV[1])",
+        "return redis.pcall('INCRBY', KEYS[1], ARGV[1])",
+        "return redis.pcall('INCRBYFLOAT', KEYS[1], ARGV[1])",
+        "return redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])",
+        "return {redis.call('TYPE', KEYS[1]), redis.call('EXISTS', KEYS[1])}",
+        "return tonumber(ARGV[1])",
+        "return tostring(tonumber(ARGV[1]))",
+        "return {tonumber(ARGV[1])}",
+        "return redis.call('MSET', KEYS[1], ARGV[1], KEYS[2] or 'a')",
+        "return redis.pcall('MSET', KEYS[1], ARGV[1], 'odd')",
+        "local v = redis.call('GET', KEYS[1]) if v then return string.len(v) end return -1",
+        "return cjson.encode({v = tonumber(ARGV[1]) or ARGV[1]})",
+        "return redis.sha1hex(ARGV[1])",
+        "error('boom')",
+        "return redis.call('SET', KEYS[1], tonumber(ARGV[1]) or 0)",
+        // expiries under an hour would expire at different moments on the two servers: lifted to an hour
+        "local e = ARGV[1] local n = tonumber(e) if n and n > 0 and n < 3600 then e = '3600' end "
+            + "return redis.pcall('SET', KEYS[1], 'v', 'EX', e)",
+        "return redis.call('SETEX', KEYS[1], 0, 'v')",
+        "local e = ARGV[1] local n = tonumber(e) if n and n > 0 and n < 3600 then e = '3600' end "
+            + "return redis.pcall('GETEX', KEYS[1], 'EX', e)",
+        "redis.setresp(3) return redis.call('GET', KEYS[1])",
+        "redis.setresp(3) return redis.call('INCRBYFLOAT', KEYS[1], '1.5')",
+        "return redis.call('DEL', KEYS[1])",
+        "return redis.call('APPEND', KEYS[1], ARGV[1])",
+        "return {1, 2.5, -3.9, 'x', false, true, nil, 'after'}",
+        "return {err = ARGV[1]}",
+        "return {ok = ARGV[1]}",
+        "return redis.error_reply(ARGV[1])",
+        "return redis.status_reply(ARGV[1])",
+        "return string.format('%d %s %.3f %g', 7, ARGV[1], tonumber(ARGV[1]) or 0, tonumber(ARGV[1]) or 0)",
+        "return tostring(tonumber(ARGV[1]) or 0) .. '|' .. (tonumber(ARGV[1]) or 0) * 2",
+        "return redis.call(ARGV[1] == '' and 'PING' or 'ECHO', ARGV[1])",
+        "return redis.pcall('RENAME', KEYS[1], KEYS[2] or 'zz')",
+        "return redis.call('STRLEN', KEYS[1]) + redis.call('EXISTS', KEYS[1])",
+        "return redis.call('LCS', KEYS[1], KEYS[2] or 'a')",
+        "return redis.call('GETRANGE', KEYS[1], ARGV[1], -1)",
+        "return redis.pcall('SETRANGE', KEYS[1], ARGV[1], 'zz')",
+        "return redis.pcall('DECRBY', KEYS[1], ARGV[1])",
+        "return redis.call('COPY', KEYS[1], 'copy', 'REPLACE')",
+        "return redis.call('SELECT', '1') and redis.call('DBSIZE')",
+        "return redis.pcall('MOVE', KEYS[1], ARGV[1])",
+        "return redis.call('OBJECT', 'ENCODING', KEYS[1])",
+        "return #KEYS + #ARGV * 10",
+        "return redis.pcall('NOSUCH')",
+        "return redis.call('PING', ARGV[1])",
+        "return cjson.decode(ARGV[1])",
+        "return math.floor(tonumber(ARGV[1]) or 0)",
+        "return string.rep('x', 3, ARGV[1])",
+    };
+    private static final String[] SCRIPT_SHAS = new String[SCRIPTS.length];
+
+    static {
+        for (int i = 0; i < SCRIPTS.length; i++) {
+            SCRIPT_SHAS[i] = ScriptEngine.sha1hex(SCRIPTS[i].getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private final Random random;
+
+    CommandGenerator(long seed) {
+        this.random = new Random(seed);
+    }
+
+    private String pick(String[] from) {
+        return from[random.nextInt(from.length)];
+    }
+
+    private String key() {
+        return pick(KEYS);
+    }
+
+    private String value() {
+        if (random.nextInt(30) == 0) {
+            byte[] b = new byte[random.nextInt(6)];
+            random.nextBytes(b);
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+        return pick(VALUES);
+    }
+
+    /** A number-ish argument: mostly values, sometimes a small integer. */
+    private String number() {
+        return random.nextInt(3) == 0 ? Integer.toString(random.nextInt(21) - 10) : value();
+    }
+
+    Command next() {
+        List<String> a = new ArrayList<>();
+        Compare compare = Compare.EXACT;
+        int r = random.nextInt(100);
+        switch (random.nextInt(52)) {
+            case 0 -> add(a, "GET", key());
+            case 1 -> setCommand(a);
+            case 2 -> add(a, "SETNX", key(), value());
+            case 3 -> add(a, "SETEX", key(), pick(SECONDS), value());
+            case 4 -> add(a, "PSETEX", key(), pick(MILLIS), value());
+            case 5 -> add(a, "GETSET", key(), value());
+            case 6 -> add(a, "GETDEL", key());
+            case 7 -> getexCommand(a);
+            case 8 -> {
+                a.add("MGET");
+                for (int i = random.nextInt(5); i >= 0; i--) {
+                    a.add(key());
+                }
+            }
+            case 9, 10 -> {
+                a.add(r < 50 ? "MSET" : "MSETNX");
+                for (int i = random.nextInt(3); i >= 0; i--) {
+                    a.add(key());
+                    a.add(value());
+                }
+            }
+            case 11 -> add(a, "APPEND", key(), value());
+            case 12 -> add(a, "STRLEN", key());
+            case 13 -> add(a, r < 50 ? "INCR" : "DECR", key());
+            case 14 -> add(a, r < 50 ? "INCRBY" : "DECRBY", key(), number());
+            case 15 -> add(a, "INCRBYFLOAT", key(), number());
+            case 16 -> add(a, r < 80 ? "GETRANGE" : "SUBSTR", key(), number(), number());
+            case 17 -> add(a, "SETRANGE", key(), pick(new String[] {"0", "1", "3", "10", "-1", "abc",
+                "536870912", "536870911", "9223372036854775807"}), r < 10 ? "" : value());
+            case 18 -> lcsCommand(a);
+            case 19 -> {
+                a.add(r < 50 ? "DEL" : "UNLINK");
+                for (int i = random.nextInt(3); i >= 0; i--) {
+                    a.add(key());
+                }
+            }
+            case 20 -> {
+                a.add(r < 50 ? "EXISTS" : "TOUCH");
+                for (int i = random.nextInt(3); i >= 0; i--) {
+                    a.add(key());
+                }
+            }
+            case 21 -> add(a, "TYPE", key());
+            case 22 -> add(a, r < 50 ? "RENAME" : "RENAMENX", key(), key());
+            case 23 -> {
+                add(a, "COPY", key(), key());
+                if (random.nextBoolean()) {
+                    add(a, "DB", pick(DBS));
+                }
+                if (random.nextBoolean()) {
+                    a.add("REPLACE");
+                }
+            }
+            case 24 -> add(a, "MOVE", key(), pick(DBS));
+            case 25 -> {
+                add(a, "KEYS", pick(PATTERNS));
+                compare = Compare.UNORDERED;
+            }
+            case 26, 27 -> expireCommand(a, r);
+            case 28 -> {
+                add(a, pick(new String[] {"TTL", "EXPIRETIME"}), key());
+                compare = Compare.SECONDS;
+            }
+            case 29 -> {
+                add(a, pick(new String[] {"PTTL", "PEXPIRETIME"}), key());
+                compare = Compare.MILLIS;
+            }
+            case 30 -> add(a, "PERSIST", key());
+            case 31 -> add(a, "OBJECT", pick(new String[] {"ENCODING", "REFCOUNT", "FREQ", "ENCODING"}), key());
+            case 32 -> a.add("DBSIZE");
+            case 33 -> add(a, "SELECT", pick(DBS));
+            case 34 -> add(a, "SWAPDB", pick(DBS), pick(DBS));
+            case 35 -> {
+                if (r < 3) {
+                    add(a, r < 2 ? "FLUSHDB" : "FLUSHALL");
+                    if (random.nextBoolean()) {
+                        a.add(random.nextBoolean() ? "ASYNC" : "SYNC");
+                    }
+                } else {
+                    add(a, "ECHO", value());
+                }
+            }
+            case 36 -> {
+                a.add("PING");
+                if (random.nextBoolean()) {
+                    a.add(value());
+                }
+            }
+            case 37, 38, 39, 40, 41, 42 -> evalCommand(a, r);
+            case 43 -> {
+                add(a, "SCRIPT", r < 50 ? "EXISTS" : "LOAD");
+                if (r < 50) {
+                    a.add(SCRIPT_SHAS[random.nextInt(SCRIPT_SHAS.length)]);
+                    a.add("0000000000000000000000000000000000000000");
+                } else {
+                    a.add(SCRIPTS[random.nextInt(SCRIPTS.length)]);
+                }
+            }
+            case 44 -> {
+                if (r < 5) {
+                    // switch protocol; HELLO's own reply carries ids and versions and is not compared
+                    add(a, "HELLO", r < 2 ? "2" : "3");
+                    compare = Compare.IGNORED;
+                } else {
+                    add(a, "GET", key());
+                }
+            }
+            case 45 -> {
+                // wrong arities, unknown commands and names in odd case
+                // (no EVAL: a body that does not compile gets luaj's wording, a known difference listed in README; no
+                // EXPIRE/TTL/GETEX: their random arguments could set expiries of seconds)
+                String[] names = {"get", "SeT", "incr", "mset", "persist", "strlen", "copy", "type", "lcs",
+                    "object", "nosuch", "select", "rename", "ping", "echo"};
+                a.add(pick(names));
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    a.add(random.nextBoolean() ? key() : value());
+                }
+            }
+            case 46 -> add(a, "SET", key(), value(), pick(new String[] {"NX", "XX", "GET", "KEEPTTL", "nx", "gEt"}),
+                    pick(new String[] {"XX", "NX", "GET", "KEEPTTL", "PERSIST", "EX"}));
+            case 47 -> add(a, "INCRBY", key(), pick(new String[] {"9223372036854775807", "-9223372036854775808",
+                "1", "-1", "0"}));
+            case 48 -> add(a, "SET", key(), pick(new String[] {"9223372036854775806", "-9223372036854775807",
+                "10", "-10", "1.5", "1e3", "0"}));
+            case 49 -> add(a, "INCRBYFLOAT", key(), pick(new String[] {"1e308", "-1e308", "0.1", "1e-20",
+                "5e-324", "1.7976931348623157e308", "3", "-0", "0x1p3"}));
+            case 50 -> add(a, "OBJECT", pick(new String[] {"HELP", "encoding", "NOPE"}));
+            default -> add(a, "EXISTS", key(), key(), key());
+        }
+        byte[][] argv = new byte[a.size()][];
+        for (int i = 0; i < argv.length; i++) {
+            argv[i] = a.get(i).getBytes(StandardCharsets.ISO_8859_1);
+        }
+        return new Command(argv, compare);
+    }
+
+    private static void add(List<String> a, String... words) {
+        a.addAll(List.of(words));
+    }
+
+    private void setCommand(List<String> a) {
+        add(a, "SET", key(), value());
+        int options = random.nextInt(4);
+        for (int i = 0; i < options; i++) {
+            switch (random.nextInt(9)) {
+                case 0 -> add(a, "EX", pick(SECONDS));
+                case 1 -> add(a, "PX", pick(MILLIS));
+                case 2 -> add(a, "EXAT", pick(UNIX_SECONDS));
+                case 3 -> add(a, "PXAT", pick(UNIX_MILLIS));
+                case 4 -> a.add("NX");
+                case 5 -> a.add("XX");
+                case 6 -> a.add("GET");
+                case 7 -> a.add("KEEPTTL");
+                default -> a.add(random.nextBoolean() ? "EX" : "BOGUS");
+            }
+        }
+    }
+
+    private void getexCommand(List<String> a) {
+        add(a, "GETEX", key());
+        switch (random.nextInt(7)) {
+            case 0 -> add(a, "EX", pick(SECONDS));
+            case 1 -> add(a, "PX", pick(MILLIS));
+            case 2 -> add(a, "EXAT", pick(UNIX_SECONDS));
+            case 3 -> add(a, "PXAT", pick(UNIX_MILLIS));
+            case 4 -> a.add("PERSIST");
+            case 5 -> add(a, "PERSIST", "EX", "3600");
+            default -> {
+            }
+        }
+    }
+
+    private void lcsCommand(List<String> a) {
+        add(a, "LCS", key(), key());
+        for (int i = random.nextInt(3); i > 0; i--) {
+            switch (random.nextInt(5)) {
+                case 0 -> a.add("IDX");
+                case 1 -> a.add("LEN");
+                case 2 -> a.add("WITHMATCHLEN");
+                case 3 -> add(a, "MINMATCHLEN", pick(new String[] {"0", "1", "2", "-1", "x"}));
+                default -> a.add("BAD");
+            }
+        }
+    }
+
+    /**
+     * EXPIRE family. GT and LT only with absolute times: two relative expiries set some milliseconds apart compare
+     * differently on two servers.
+     */
+    private void expireCommand(List<String> a, int r) {
+        boolean absolute = r < 50;
+        boolean millis = random.nextBoolean();
+        String name = absolute ? (millis ? "PEXPIREAT" : "EXPIREAT") : (millis ? "PEXPIRE" : "EXPIRE");
+        String when = absolute ? pick(millis ? UNIX_MILLIS : UNIX_SECONDS) : pick(millis ? MILLIS : SECONDS);
+        add(a, name, key(), when);
+        String[] flags = absolute ? new String[] {"NX", "XX", "GT", "LT", "gt", "BAD"} : new String[] {"NX", "XX", "xx"};
+        for (int i = random.nextInt(4) == 0 ? 1 + random.nextInt(2) : 0; i > 0; i--) {
+            a.add(pick(flags));
+        }
+    }
+
+    private void evalCommand(List<String> a, int r) {
+        int script = random.nextInt(SCRIPTS.length);
+        if (r < 15) {
+            add(a, "EVALSHA", r < 3 ? "ffffffffffffffffffffffffffffffffffffffff" : SCRIPT_SHAS[script]);
+        } else if (r < 22) {
+            add(a, r < 18 ? "EVAL_RO" : "EVALSHA_RO", r < 18 ? SCRIPTS[script] : SCRIPT_SHAS[script]);
+        } else {
+            add(a, "EVAL", SCRIPTS[script]);
+        }
+        int keys = random.nextInt(3);
+        if (random.nextInt(40) == 0) {
+            a.add(pick(new String[] {"-1", "x", "5"}));
+        } else {
+            a.add(Integer.toString(keys));
+        }
+        for (int i = 0; i < keys; i++) {
+            a.add(key());
+        }
+        for (int i = random.nextInt(3); i > 0; i--) {
+            a.add(random.nextInt(4) == 0 ? pick(SECONDS) : value());
+        }
+    }
+}
