@@ -116,7 +116,7 @@ final class KeyCommands {
             if (Args.is(c.argv[j], "replace")) {
                 replace = true;
             } else if (Args.is(c.argv[j], "db") && additional > 0) {
-                if (!Args.longArg(c, j + 1, Integer.MIN_VALUE, Integer.MAX_VALUE, Errors.NOT_INTEGER)) {
+                if (!Args.intArg(c, j + 1)) {
                     return;
                 }
                 if (c.parsedLong < 0 || c.parsedLong >= c.engine.keyspace().count()) {
@@ -158,7 +158,7 @@ final class KeyCommands {
     }
 
     static void move(Client c) {
-        if (!Args.longArg(c, 2, Integer.MIN_VALUE, Integer.MAX_VALUE, Errors.NOT_INTEGER)) {
+        if (!Args.intArg(c, 2)) {
             return;
         }
         if (c.parsedLong < 0 || c.parsedLong >= c.engine.keyspace().count()) {
