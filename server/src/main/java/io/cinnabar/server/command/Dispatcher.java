@@ -7,7 +7,6 @@ import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Config;
 import io.cinnabar.server.exec.Engine;
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Runs one request through Redis 7.0's processCommand checks, in its order and with its texts, then calls the
@@ -131,24 +130,49 @@ public final class Dispatcher {
         c.error(message);
     }
 
+    /**
+     * Redis's unknown command and subcommand errors, built as its printf does: each argument as a C string (to its
+     * first NUL) cut to 128 bytes, the arguments shown while the list is under 128 bytes. Bytes are echoed as sent.
+     */
     private static void rejectUnknown(Client c, byte[][] argv, int argc) {
-        String name = truncated(argv[0], 128);
+        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
         CommandSpec base = c.engine.commands().get(argv[0]);
         if (base != null && base.hasSubcommands()) {
-            c.error("ERR unknown subcommand '" + truncated(argv[1], 128) + "'. Try "
-                    + name.toUpperCase(java.util.Locale.ROOT) + " HELP.");
-            return;
+            m.writeBytes(Ascii.bytes("ERR unknown subcommand '"));
+            m.write(argv[1], 0, cLength(argv[1], 128));
+            m.writeBytes(Ascii.bytes("'. Try "));
+            byte[] name = java.util.Arrays.copyOf(argv[0], cLength(argv[0], Integer.MAX_VALUE));
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] >= 'a' && name[i] <= 'z') {
+                    name[i] -= 32;
+                }
+            }
+            m.writeBytes(name);
+            m.writeBytes(Ascii.bytes(" HELP."));
+        } else {
+            m.writeBytes(Ascii.bytes("ERR unknown command '"));
+            m.write(argv[0], 0, cLength(argv[0], 128));
+            m.writeBytes(Ascii.bytes("', with args beginning with: "));
+            int args = 0;
+            for (int i = 1; i < argc && args < 128; i++) {
+                int len = cLength(argv[i], 128 - args);
+                m.write('\'');
+                m.write(argv[i], 0, len);
+                m.write('\'');
+                m.write(' ');
+                args += len + 3;
+            }
         }
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argc && args.length() < 128; i++) {
-            args.append('\'').append(truncated(argv[i], 128 - args.length())).append("' ");
-        }
-        c.error("ERR unknown command '" + name + "', with args beginning with: " + args);
+        c.error(m.toByteArray());
     }
 
-    private static String truncated(byte[] arg, int max) {
-        int len = Math.min(arg.length, max);
-        return new String(arg, 0, len, StandardCharsets.UTF_8);
+    /** The length printf's {@code %.Ns} takes of a C string: up to the first NUL, at most {@code max}. */
+    private static int cLength(byte[] s, int max) {
+        int n = 0;
+        while (n < s.length && n < max && s[n] != 0) {
+            n++;
+        }
+        return n;
     }
 
     /** A command run by a script: the script's time snapshot holds (keys cannot expire halfway through it). */
