@@ -133,4 +133,28 @@ class ScriptCallErrorsTest extends ServerTest {
         assertReply(scriptError("ERR user_script:1: \u00ff", "error('\\255')"), "error('\\255')");
         assertReply(scriptError("a", "error({err='a\\0b'})"), "error({err='a\\0b'})");
     }
+
+    @Test
+    void cjsonRefusesUtf16AndUtf32() {
+        String script = "return cjson.decode(ARGV[1])";
+        assertEquals(scriptError("ERR user_script:1: JSON parser does not support UTF-16 or UTF-32", script),
+                call("EVAL", script, "0", "\u0000\u00ff"));
+        assertEquals(scriptError("ERR user_script:1: JSON parser does not support UTF-16 or UTF-32", script),
+                call("EVAL", script, "0", "1\u0000"));
+        assertEquals(":1\r\n", call("EVAL", script, "0", "1"));
+    }
+
+    @Test
+    void cjsonDecodesNumbersWithStrtodAsLuaCjsonDoes() {
+        String script = "local out = {} for i, j in ipairs(ARGV) do local ok, v = pcall(cjson.decode, j) "
+                + "out[i] = ok and cjson.encode({v}) or v end return out";
+        assertEquals("*9\r\n" + bulk("[1]") + bulk("[-16]") + bulk("[7]") + bulk("[1]")
+                        + bulk("[[1,2]]") + bulk("Expected value but found invalid token at character 1")
+                        + bulk("Expected value but found T_ARR_END at character 4")
+                        + bulk("Expected value but found invalid number at character 1")
+                        + bulk("Expected the end but found invalid token at character 4"),
+                call("EVAL", script, "0", "+1", "-0x10", "007", "1.", "[1,+2]", ".5", "[1,]", "-", "1.5e"));
+        assertEquals(scriptError("ERR user_script:1: Cannot serialise number: must not be NaN or Inf",
+                "return cjson.encode({cjson.decode('inf')})"), eval("return cjson.encode({cjson.decode('inf')})"));
+    }
 }
