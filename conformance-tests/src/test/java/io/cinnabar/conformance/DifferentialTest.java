@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * numbers, binary bytes over a small key and value alphabet so that commands collide) sent pipelined to Cinnabar
  * and to a live Redis 7.0, every reply compared byte for byte as raw RESP. Needs redis-server on PATH (skipped
  * otherwise). {@code -Dcinnabar.diff.count=N -Dcinnabar.diff.seed=S} change the size and the seed; a mismatch
- * names the seed, the index, the command, both replies and the commands before it.
+ * names the seed, the index, the command, both replies and the commands before it; {@code -Dcinnabar.diff.log=FILE}
+ * writes every command with Redis's reply to FILE.
  */
 class DifferentialTest {
     private static final int BATCH = 200;
@@ -38,6 +39,10 @@ class DifferentialTest {
             theirs.call("FLUSHALL");
             CommandGenerator generator = new CommandGenerator(seed);
             ArrayDeque<String> recent = new ArrayDeque<>();
+            // -Dcinnabar.diff.log=FILE writes every command sent, to trace a key's history after a mismatch
+            String logFile = System.getProperty("cinnabar.diff.log");
+            java.io.PrintWriter log = logFile == null ? null
+                    : new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(logFile)));
             int index = 0;
             while (index < count) {
                 int n = Math.min(BATCH, count - index);
@@ -60,6 +65,12 @@ class DifferentialTest {
                     byte[] actual = ours.readReply();
                     String shown = describe(command.argv());
                     String problem = compare(command.compare(), expected.get(i), actual);
+                    if (log != null) {
+                        log.println("#" + index + " " + shown + " -> " + RespValue.escape(expected.get(i)));
+                        if (problem != null) {
+                            log.close();
+                        }
+                    }
                     if (problem != null) {
                         fail("differential run, seed " + seed + ", command #" + index + " [" + problem + "]\n"
                                 + "  command:  " + shown + "\n"
@@ -73,6 +84,9 @@ class DifferentialTest {
                         recent.removeFirst();
                     }
                 }
+            }
+            if (log != null) {
+                log.close();
             }
         }
     }

@@ -207,9 +207,23 @@ final class LuaCjson {
                 case ':' -> "T_COLON";
                 case ',' -> "T_COMMA";
                 case '"' -> "T_STRING";
-                case 't', 'f' -> "T_BOOLEAN";
-                case 'n' -> "T_NULL";
-                default -> (s[pos] == '-' || (s[pos] >= '0' && s[pos] <= '9')) ? "T_NUMBER" : "invalid token";
+                default -> {
+                    // json_next_token's order: numbers, literals, then the "invalid numbers" strtod accepts
+                    byte c = s[pos];
+                    boolean numeric = c == '-' || (c >= '0' && c <= '9');
+                    if (!numeric && (startsWith("true") || startsWith("false"))) {
+                        yield "T_BOOLEAN";
+                    }
+                    if (!numeric && startsWith("null")) {
+                        yield "T_NULL";
+                    }
+                    if (numeric || c == '+' || startsWithIgnoreCase("inf") || startsWithIgnoreCase("nan")) {
+                        int[] end = new int[1];
+                        LuaToNumber.strtod(java.util.Arrays.copyOfRange(s, pos, s.length), end);
+                        yield end[0] > 0 ? "T_NUMBER" : "invalid number";
+                    }
+                    yield "invalid token";
+                }
             };
         }
 

@@ -157,4 +157,16 @@ class ScriptCallErrorsTest extends ServerTest {
         assertEquals(scriptError("ERR user_script:1: Cannot serialise number: must not be NaN or Inf",
                 "return cjson.encode({cjson.decode('inf')})"), eval("return cjson.encode({cjson.decode('inf')})"));
     }
+
+    @Test
+    void cjsonNamesTheTokenItFoundAsLuaCjsonDoes() {
+        String script = "local out = {} for i, j in ipairs(ARGV) do local ok, v = pcall(cjson.decode, j) "
+                + "out[i] = ok and cjson.encode({v}) or v end return out";
+        assertEquals("*5\r\n" + bulk("Expected the end but found invalid token at character 3")
+                        + bulk("Expected the end but found T_NULL at character 3")
+                        + bulk("Expected the end but found invalid number at character 3")
+                        + bulk("Expected the end but found T_NUMBER at character 3")
+                        + bulk("Expected comma or array end but found T_BOOLEAN at character 4"),
+                call("EVAL", script, "0", "24n", "1 null", "1 -", "1 +5", "[1 false]"));
+    }
 }
