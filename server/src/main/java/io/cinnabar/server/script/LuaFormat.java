@@ -66,12 +66,22 @@ final class LuaFormat extends VarArgFunction {
             LuaValue v = args.arg(arg);
             String piece;
             switch (conversion) {
-                case 'd', 'i' -> piece = formatInteger(spec, (long) number(v, arg), 10, false);
-                case 'u' -> piece = formatInteger(spec, (long) number(v, arg), 10, true);
-                case 'o' -> piece = formatInteger(spec, (long) number(v, arg), 8, true);
-                case 'x' -> piece = formatInteger(spec, (long) number(v, arg), 16, true);
-                case 'X' -> piece = formatInteger(spec, (long) number(v, arg), 16, true).toUpperCase();
-                case 'c' -> piece = pad(spec, String.valueOf((char) ((int) number(v, arg) & 0xff)));
+                // (long) and (unsigned long) casts of the number as x86-64 does them; sprintf's output is then
+                // taken with strlen, so a %c of 0 adds nothing
+                case 'd', 'i' -> piece = formatInteger(spec, LuaReplies.toLongLikeC(number(v, arg)), 10, false);
+                case 'u' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 10, true);
+                case 'o' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 8, true);
+                case 'x' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 16, true);
+                case 'X' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 16, true).toUpperCase();
+                case 'c' -> {
+                    double d = number(v, arg);
+                    int ch = d > -2147483649.0 && d < 2147483648.0 ? (int) d : Integer.MIN_VALUE;
+                    piece = pad(spec, String.valueOf((char) (ch & 0xff)));
+                    int nul = piece.indexOf('\0');
+                    if (nul >= 0) {
+                        piece = piece.substring(0, nul);
+                    }
+                }
                 case 'e', 'E', 'f', 'g', 'G' -> piece = formatFloat(spec, conversion, number(v, arg));
                 case 'q' -> piece = quoted(v.checkstring());
                 case 's' -> {
@@ -109,6 +119,14 @@ final class LuaFormat extends VarArgFunction {
             out.write(bytes, 0, bytes.length);
         }
         return LuaString.valueUsing(out.toByteArray());
+    }
+
+    /** (unsigned long) of a double as gcc compiles it on x86-64: NaN, infinities and 2^64 and up give 0. */
+    static long toUnsignedLongLikeC(double d) {
+        if (d < 9.223372036854775807E18) {
+            return LuaReplies.toLongLikeC(d);
+        }
+        return LuaReplies.toLongLikeC(d - 9.223372036854775807E18) ^ Long.MIN_VALUE;
     }
 
     private static boolean isDigit(byte b) {

@@ -661,22 +661,61 @@ public final class ScriptEngine {
             this.original = original;
         }
 
+        /**
+         * ltablib.c tconcat: numbers as C Lua prints them (%.14g), anything else but a string fails with
+         * "invalid value (type) at index i in table for 'concat'"; the size is checked before building.
+         */
         @Override
         public Varargs invoke(Varargs args) {
             LuaTable t = args.checktable(1);
-            long separator = args.isnoneornil(2) ? 0 : args.checkstring(2).m_length;
-            int i = args.optint(3, 1);
-            int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
-            long total = 0;
-            for (long k = i; k <= j; k++) {
+            LuaValue sepArg = args.arg(2);
+            byte[] separator;
+            if (sepArg.isnil()) {
+                separator = new byte[0];
+            } else if (sepArg.type() == LuaValue.TNUMBER) {
+                separator = formatNumber(sepArg.todouble()).getBytes(StandardCharsets.US_ASCII);
+            } else if (sepArg.type() == LuaValue.TSTRING) {
+                separator = RedisLibrary.bytesOf(sepArg.checkstring());
+            } else {
+                throw new LuaError("bad argument #2 to 'concat' (string expected, got " + sepArg.typename() + ")");
+            }
+            int i = optInt(args, 3, 1);
+            int last = args.isnoneornil(4) ? t.length() : optInt(args, 4, 0);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (long k = i; k <= last; k++) {
                 LuaValue v = t.get((int) k);
-                total += (v.isstring() ? v.strvalue().m_length : 0) + separator;
-                if (total > Integer.MAX_VALUE) {
+                byte[] piece;
+                if (v.type() == LuaValue.TSTRING) {
+                    piece = RedisLibrary.bytesOf(v.checkstring());
+                } else if (v.type() == LuaValue.TNUMBER) {
+                    piece = formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+                } else {
+                    throw new LuaError("invalid value (" + v.typename() + ") at index " + k + " in table for 'concat'");
+                }
+                if ((long) out.size() + piece.length + separator.length > Integer.MAX_VALUE - 16) {
                     throw new LuaError("not enough memory");
                 }
+                reserve((long) out.size() + piece.length + separator.length);
+                out.write(piece, 0, piece.length);
+                if (k < last) {
+                    out.write(separator, 0, separator.length);
+                }
             }
-            reserve(total);
-            return original.invoke(args);
+            return LuaString.valueUsing(out.toByteArray());
+        }
+
+        /** luaL_optint with the C message ("number expected, got string" for what is no number). */
+        private static int optInt(Varargs args, int n, int def) {
+            LuaValue v = args.arg(n);
+            if (v.isnil()) {
+                return def;
+            }
+            Double d = v.type() == LuaValue.TNUMBER ? Double.valueOf(v.todouble())
+                    : v.type() == LuaValue.TSTRING ? LuaToNumber.str2d(RedisLibrary.bytesOf(v.checkstring())) : null;
+            if (d == null) {
+                throw new LuaError("bad argument #" + n + " to 'concat' (number expected, got " + v.typename() + ")");
+            }
+            return (int) LuaReplies.toLongLikeC(d);
         }
     }
 

@@ -52,4 +52,32 @@ class LuaStringFormatTest extends ServerTest {
         assertEquals(error("invalid format (width or precision too long)", precise), eval(precise));
         assertEquals("$5\r\n1.50|\r\n", eval("return string.format('%.2f|', 1.5)"));
     }
+
+    @Test
+    void integerConversionsCastAsX86Does() {
+        assertEquals("$82\r\n-9223372036854775808 ffffffffffffffff 1777777777777777777777 9223372036854775808 0\r\n",
+                eval("return string.format('%d %x %o %u %X', 0/0, -1, -1, 2^63, 2^64)"));
+        assertEquals("$28\r\n  inf|-9223372036854775808|0\r\n",
+                eval("return string.format('%5.2f|%-5d|%x', 1e309, 1e309, 1e309)"));
+        assertEquals("$1\r\n\u00ff\r\n", eval("return string.format('%c%c', 1e10, -1)"));
+        assertEquals("$7\r\n    ||A\r\n", eval("return string.format('%5c|%-5c|%c', 0, 0, 65)"));
+    }
+
+    @Test
+    void tableConcatAsLua51() {
+        assertEquals("$13\r\n1-2.5-x-1e+15\r\n", eval("return table.concat({1, 2.5, 'x', 1e15}, '-')"));
+        assertEquals("$7\r\n21e+153\r\n", eval("return table.concat({1, 2, 3}, 1e15, 2, 3)"));
+        assertEquals("$5\r\na\u0000b\u0000c\r\n", eval("return table.concat({'a\\0b', 'c'}, '\\0')"));
+        String[][] errors = {
+            {"return table.concat({1, {}, 3})", "invalid value (table) at index 2 in table for 'concat'"},
+            {"return table.concat({ARGV[1], '', 'z'}, ',')", "invalid value (nil) at index 1 in table for 'concat'"},
+            {"return table.concat({1, 2, 3}, ',', 2, 5)", "invalid value (nil) at index 4 in table for 'concat'"},
+            {"return table.concat({}, {})", "bad argument #2 to 'concat' (string expected, got table)"},
+            {"return table.concat({1, 2}, ',', 'x')", "bad argument #3 to 'concat' (number expected, got string)"},
+            {"return table.concat({1, 2}, ',', 1, 'x')", "bad argument #4 to 'concat' (number expected, got string)"},
+        };
+        for (String[] e : errors) {
+            assertEquals(error(e[1], e[0]), eval(e[0]), e[0]);
+        }
+    }
 }
