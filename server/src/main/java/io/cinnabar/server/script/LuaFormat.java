@@ -121,10 +121,10 @@ final class LuaFormat extends VarArgFunction {
         return LuaString.valueUsing(out.toByteArray());
     }
 
-    /** (unsigned long) of a double as gcc compiles it on x86-64: NaN, infinities and 2^64 and up give 0. */
+    /** (unsigned long) of a double as gcc compiles it on x86-64: infinity and 2^64 and up give 0, NaN 2^63. */
     static long toUnsignedLongLikeC(double d) {
-        if (d < 9.223372036854775807E18) {
-            return LuaReplies.toLongLikeC(d);
+        if (Double.isNaN(d) || d < 9.223372036854775807E18) {
+            return LuaReplies.toLongLikeC(d); // NaN takes this branch too: 0x8000000000000000
         }
         return LuaReplies.toLongLikeC(d - 9.223372036854775807E18) ^ Long.MIN_VALUE;
     }

@@ -165,6 +165,8 @@ public final class ScriptEngine {
                 LuaTable lib = ReadOnlyTable.copyOf(fresh).unsealedCopy();
                 lib.rawset("format", new LuaFormat());
                 lib.rawset("rep", new StringRep());
+                lib.rawset("upper", new AsciiCase("upper", true));
+                lib.rawset("lower", new AsciiCase("lower", false));
                 lib.rawset("dump", new VarArgFunction() {
                     @Override
                     public Varargs invoke(Varargs args) {
@@ -901,6 +903,42 @@ public final class ScriptEngine {
                 default:
                     throw new LuaError("bad argument #1 to 'collectgarbage' (invalid option '" + option + "')");
             }
+        }
+    }
+
+    /**
+     * string.upper / string.lower byte by byte with C's toupper/tolower in the C locale (ASCII letters only). luaj's
+     * own go through a Java String and corrupt bytes that are not UTF-8.
+     */
+    private static final class AsciiCase extends VarArgFunction {
+        private final String name;
+        private final boolean upper;
+
+        AsciiCase(String name, boolean upper) {
+            this.name = name;
+            this.upper = upper;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.arg1();
+            byte[] b;
+            if (v.type() == LuaValue.TSTRING) {
+                b = RedisLibrary.bytesOf(v.checkstring());
+            } else if (v.type() == LuaValue.TNUMBER) {
+                b = formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+            } else {
+                throw new LuaError("bad argument #1 to '" + name + "' (string expected, got "
+                        + (args.narg() == 0 ? "no value" : v.typename()) + ")");
+            }
+            for (int i = 0; i < b.length; i++) {
+                if (upper && b[i] >= 'a' && b[i] <= 'z') {
+                    b[i] -= 32;
+                } else if (!upper && b[i] >= 'A' && b[i] <= 'Z') {
+                    b[i] += 32;
+                }
+            }
+            return LuaString.valueUsing(b);
         }
     }
 

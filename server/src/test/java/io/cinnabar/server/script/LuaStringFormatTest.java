@@ -80,4 +80,15 @@ class LuaStringFormatTest extends ServerTest {
             assertEquals(error(e[1], e[0]), eval(e[0]), e[0]);
         }
     }
+
+    @Test
+    void upperAndLowerChangeAsciiLettersOnlyAndKeepEveryByte() {
+        assertEquals("$16\r\n\u00e9AZ\u00c0\u00ff\u00b5\u0000X\u00e9az\u00c0\u00ff\u00b5\u0000x\r\n",
+                eval("return string.upper(ARGV[1]) .. string.lower(ARGV[1])", "\u00e9aZ\u00c0\u00ff\u00b5\u0000x"));
+        assertEquals("$9\r\n12.51e+15\r\n", eval("return string.upper(12.5) .. string.lower(1e15)"));
+        String none = "return string.upper()";
+        assertEquals(error("bad argument #1 to 'upper' (string expected, got no value)", none), eval(none));
+        assertEquals("$53\r\n8000000000000000 8000000000000000 9223372036854775808\r\n",
+                eval("return string.format('%x %X %u', 0/0, 0/0, -(0/0))"));
+    }
 }
