@@ -110,6 +110,25 @@ public final class ScriptEngine {
         LuaTable math = ReadOnlyTable.copyOf(g.get("math")).unsealedCopy();
         math.rawset("random", random.random());
         math.rawset("randomseed", random.randomseed());
+        math.rawset("fmod", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // C's fmod, exact (luaj's is not); gcc checks the second argument first
+                double divisor = number(args, 2);
+                return LuaValue.valueOf(number(args, 1) % divisor);
+            }
+
+            private double number(Varargs args, int n) {
+                LuaValue v = args.arg(n);
+                Double d = v.type() == LuaValue.TNUMBER ? Double.valueOf(v.todouble())
+                        : v.type() == LuaValue.TSTRING ? LuaToNumber.str2d(RedisLibrary.bytesOf(v.checkstring())) : null;
+                if (d == null) {
+                    throw new LuaError("bad argument #" + n + " to 'fmod' (number expected, got "
+                            + (n > args.narg() ? "no value" : v.typename()) + ")");
+                }
+                return d;
+            }
+        });
         g.rawset(LuaValue.valueOf("math"), seal(math));
         g.rawset(LuaValue.valueOf("coroutine"), ReadOnlyTable.copyOf(g.get("coroutine")));
         g.rawset(LuaValue.valueOf("tostring"), new ToString());

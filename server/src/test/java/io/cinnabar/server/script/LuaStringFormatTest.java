@@ -91,4 +91,23 @@ class LuaStringFormatTest extends ServerTest {
         assertEquals("$53\r\n8000000000000000 8000000000000000 9223372036854775808\r\n",
                 eval("return string.format('%x %X %u', 0/0, 0/0, -(0/0))"));
     }
+
+    @Test
+    void mathFmodIsCsFmod() {
+        assertEquals("*7\r\n$1\r\n2\r\n$2\r\n-1\r\n$1\r\n1\r\n$3\r\n1.5\r\n$4\r\n-nan\r\n$4\r\n-nan\r\n$1\r\n2\r\n",
+                eval("return {tostring(math.fmod(1e308, 3)), tostring(math.fmod(-7, 3)), tostring(math.fmod(7, -3)),"
+                        + " tostring(math.fmod(5.5, 2)), tostring(math.fmod(1, 0)), tostring(math.fmod(1/0, 2)),"
+                        + " tostring(math.fmod(2, 1/0))}"));
+        String none = "return math.fmod()";
+        assertEquals(error("bad argument #2 to 'fmod' (number expected, got no value)", none), eval(none));
+        String nil = "return math.fmod(1, nil)";
+        assertEquals(error("bad argument #2 to 'fmod' (number expected, got nil)", nil), eval(nil));
+    }
+
+    @Test
+    void structPacksIntegersCastAsC() {
+        assertEquals("*4\r\n$4\r\n\u0000\u0000\u0000\u0000\r\n$4\r\n\u0000\u0000\u0000\u0000\r\n"
+                        + "$8\r\n\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\r\n$4\r\n\u00ff\u00ff\u00ff\u00ff\r\n",
+                eval("return {struct.pack('>i', 1/0), struct.pack('>i', 0/0), struct.pack('>L', 2^64), struct.pack('<I', -1)}"));
+    }
 }
