@@ -184,6 +184,7 @@ public final class ScriptEngine {
                 LuaTable lib = ReadOnlyTable.copyOf(fresh).unsealedCopy();
                 lib.rawset("format", new LuaFormat());
                 lib.rawset("rep", new StringRep());
+                lib.rawset("sub", new StringSub());
                 lib.rawset("upper", new AsciiCase("upper", true));
                 lib.rawset("lower", new AsciiCase("lower", false));
                 lib.rawset("dump", new VarArgFunction() {
@@ -923,6 +924,65 @@ public final class ScriptEngine {
                     throw new LuaError("bad argument #1 to 'collectgarbage' (invalid option '" + option + "')");
             }
         }
+    }
+
+    /**
+     * string.sub as lstrlib.c: the indexes are lua_Integer (a double cast as x86-64 does, so 1e23 and inf are
+     * LLONG_MIN) made relative to the length; luaj's saturating int casts cut differently.
+     */
+    private static final class StringSub extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            byte[] s = stringArgument(args, 1, "sub");
+            long l = s.length;
+            long start = relative(integerArgument(args, 2, "sub", null), l);
+            long end = relative(integerArgument(args, 3, "sub", -1L), l);
+            if (start < 1) {
+                start = 1;
+            }
+            if (end > l) {
+                end = l;
+            }
+            if (start > end) {
+                return LuaValue.EMPTYSTRING;
+            }
+            return LuaString.valueUsing(java.util.Arrays.copyOfRange(s, (int) start - 1, (int) end));
+        }
+
+        private static long relative(long pos, long len) {
+            if (pos < 0) {
+                pos += len + 1;
+            }
+            return pos >= 0 ? pos : 0;
+        }
+    }
+
+    /** luaL_checklstring: a string's bytes, or a number as C Lua prints it. */
+    static byte[] stringArgument(Varargs args, int n, String function) {
+        LuaValue v = args.arg(n);
+        if (v.type() == LuaValue.TSTRING) {
+            return RedisLibrary.bytesOf(v.checkstring());
+        }
+        if (v.type() == LuaValue.TNUMBER) {
+            return formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+        }
+        throw new LuaError("bad argument #" + n + " to '" + function + "' (string expected, got "
+                + (n > args.narg() ? "no value" : v.typename()) + ")");
+    }
+
+    /** luaL_checkinteger / luaL_optinteger ({@code def} non-null): a number cast to long as x86-64 C does. */
+    static long integerArgument(Varargs args, int n, String function, Long def) {
+        LuaValue v = args.arg(n);
+        if (def != null && v.isnil()) {
+            return def;
+        }
+        Double d = v.type() == LuaValue.TNUMBER ? Double.valueOf(v.todouble())
+                : v.type() == LuaValue.TSTRING ? LuaToNumber.str2d(RedisLibrary.bytesOf(v.checkstring())) : null;
+        if (d == null) {
+            throw new LuaError("bad argument #" + n + " to '" + function + "' (number expected, got "
+                    + (n > args.narg() ? "no value" : v.typename()) + ")");
+        }
+        return LuaReplies.toLongLikeC(d);
     }
 
     /**

@@ -110,4 +110,13 @@ class LuaStringFormatTest extends ServerTest {
                         + "$8\r\n\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\r\n$4\r\n\u00ff\u00ff\u00ff\u00ff\r\n",
                 eval("return {struct.pack('>i', 1/0), struct.pack('>i', 0/0), struct.pack('>L', 2^64), struct.pack('<I', -1)}"));
     }
+
+    @Test
+    void stringSubCastsItsIndexesAsC() {
+        assertEquals("*6\r\n$2\r\n 1\r\n$5\r\n12345\r\n$2\r\n45\r\n$2\r\nbc\r\n$2\r\nbc\r\n$0\r\n\r\n",
+                eval("return {string.sub(' 1', 1e23), string.sub('12345', 1/0), string.sub('12345', -2),"
+                        + " string.sub('abc', 2.7), string.sub('abc', '2'), string.sub('abc', 1, -1e30)}"));
+        String missing = "return string.sub('x')";
+        assertEquals(error("bad argument #2 to 'sub' (number expected, got no value)", missing), eval(missing));
+    }
 }
