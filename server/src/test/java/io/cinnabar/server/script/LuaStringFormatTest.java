@@ -94,7 +94,7 @@ class LuaStringFormatTest extends ServerTest {
 
     @Test
     void mathFmodIsCsFmod() {
-        assertEquals("*7\r\n$1\r\n2\r\n$2\r\n-1\r\n$1\r\n1\r\n$3\r\n1.5\r\n$4\r\n-nan\r\n$4\r\n-nan\r\n$1\r\n2\r\n",
+        assertEquals("*7\r\n$1\r\n2\r\n$2\r\n-1\r\n$1\r\n1\r\n$3\r\n1.5\r\n$4\r\n-nan\r\n$4\r\n-nan\r\n$1\r\n0\r\n",
                 eval("return {tostring(math.fmod(1e308, 3)), tostring(math.fmod(-7, 3)), tostring(math.fmod(7, -3)),"
                         + " tostring(math.fmod(5.5, 2)), tostring(math.fmod(1, 0)), tostring(math.fmod(1/0, 2)),"
                         + " tostring(math.fmod(2, 1/0))}"));
@@ -118,5 +118,21 @@ class LuaStringFormatTest extends ServerTest {
                         + " string.sub('abc', 2.7), string.sub('abc', '2'), string.sub('abc', 1, -1e30)}"));
         String missing = "return string.sub('x')";
         assertEquals(error("bad argument #2 to 'sub' (number expected, got no value)", missing), eval(missing));
+    }
+
+    @Test
+    void divisionByZeroGivesTheHardwareNaN() {
+        assertEquals("*5\r\n$4\r\n-nan\r\n$3\r\nnan\r\n$3\r\ninf\r\n$4\r\n-nan\r\n$1\r\n0\r\n",
+                eval("local x = 0 return {tostring(x/x), tostring(-(0/0)), tostring(1/x), tostring(5 % 0),"
+                        + " tostring(1e308 % 3)}"));
+    }
+
+    @Test
+    void cmsgpackAsRedisBundlesIt() {
+        assertEquals("$23\r\n\u00cb\u00ff\u00f8\u0000\u0000\u0000\u0000\u0000\u0000"
+                        + "\u00cb\u007f\u00f8\u0000\u0000\u0000\u0000\u0000\u0000\u00ca\u007f\u0080\u0000\u0000\r\n",
+                eval("return cmsgpack.pack(0/0, tonumber('nan'), 1/0)"));
+        String bin = "return cmsgpack.unpack(ARGV[1])";
+        assertEquals(error("Bad data format in input.", bin), eval(bin, "\u00c4\u0001a"));
     }
 }
