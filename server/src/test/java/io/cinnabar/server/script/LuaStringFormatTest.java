@@ -94,7 +94,7 @@ class LuaStringFormatTest extends ServerTest {
 
     @Test
     void mathFmodIsCsFmod() {
-        assertEquals("*7\r\n$1\r\n2\r\n$2\r\n-1\r\n$1\r\n1\r\n$3\r\n1.5\r\n$4\r\n-nan\r\n$4\r\n-nan\r\n$1\r\n0\r\n",
+        assertEquals("*7\r\n$1\r\n2\r\n$2\r\n-1\r\n$1\r\n1\r\n$3\r\n1.5\r\n$4\r\n-nan\r\n$4\r\n-nan\r\n$1\r\n2\r\n",
                 eval("return {tostring(math.fmod(1e308, 3)), tostring(math.fmod(-7, 3)), tostring(math.fmod(7, -3)),"
                         + " tostring(math.fmod(5.5, 2)), tostring(math.fmod(1, 0)), tostring(math.fmod(1/0, 2)),"
                         + " tostring(math.fmod(2, 1/0))}"));
