@@ -185,6 +185,21 @@ public final class ScriptEngine {
                 lib.rawset("format", new LuaFormat());
                 lib.rawset("rep", new StringRep());
                 lib.rawset("sub", new StringSub());
+                lib.rawset("char", new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        // luaL_checkint: the lua_Integer cast to int (its low 32 bits), then one byte or an error
+                        byte[] out = new byte[args.narg()];
+                        for (int i = 1; i <= out.length; i++) {
+                            int c = (int) integerArgument(args, i, "char", null);
+                            if ((c & 0xff) != c) {
+                                throw new LuaError("bad argument #" + i + " to 'char' (invalid value)");
+                            }
+                            out[i - 1] = (byte) c;
+                        }
+                        return LuaString.valueUsing(out);
+                    }
+                });
                 lib.rawset("upper", new AsciiCase("upper", true));
                 lib.rawset("lower", new AsciiCase("lower", false));
                 lib.rawset("dump", new VarArgFunction() {

@@ -135,4 +135,14 @@ class LuaStringFormatTest extends ServerTest {
         String bin = "return cmsgpack.unpack(ARGV[1])";
         assertEquals(error("Bad data format in input.", bin), eval(bin, "\u00c4\u0001a"));
     }
+
+    @Test
+    void stringCharTakesTheLow32BitsOfTheCastNumber() {
+        assertEquals("$6\r\n\u0000B\u0000\u00ffAA\r\n",
+                eval("return string.char(12345678901234567890, 66, 0, 255, 2^32 + 65, 65.9)"));
+        String big = "return string.char(9223372036854775)";
+        assertEquals(error("bad argument #1 to 'char' (invalid value)", big), eval(big));
+        String nil = "return string.char(65, nil)";
+        assertEquals(error("bad argument #2 to 'char' (number expected, got nil)", nil), eval(nil));
+    }
 }
