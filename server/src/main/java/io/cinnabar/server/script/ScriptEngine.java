@@ -41,8 +41,11 @@ import org.luaj.vm2.lib.ZeroArgFunction;
  */
 public final class ScriptEngine {
     private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
-    /** Lua's LUAI_MAXCSTACK: unpack of more values than this fails as in C Lua. */
-    private static final int MAX_UNPACK = 7999;
+    /**
+     * Lua's LUAI_MAXCSTACK: a C function's arguments plus the values it pushes may not exceed it (lua_checkstack),
+     * so unpack(t) returns at most 7999 values and string.byte(s, i, j) 7997.
+     */
+    private static final int MAX_C_STACK = 8000;
     private static final Object STRING_METATABLE_LOCK = new Object();
     private static volatile LuaTable sharedStringLibrary;
 
@@ -185,6 +188,34 @@ public final class ScriptEngine {
                 lib.rawset("format", new LuaFormat());
                 lib.rawset("rep", new StringRep());
                 lib.rawset("sub", new StringSub());
+                lib.rawset("byte", new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        // str_byte with lua_Integer positions cast as C casts them
+                        byte[] str = stringArgument(args, 1, "byte");
+                        long l = str.length;
+                        long posi = StringSub.relative(integerArgument(args, 2, "byte", 1L), l);
+                        long pose = StringSub.relative(integerArgument(args, 3, "byte", posi), l);
+                        if (posi <= 0) {
+                            posi = 1;
+                        }
+                        if (pose > l) {
+                            pose = l;
+                        }
+                        if (posi > pose) {
+                            return LuaValue.NONE;
+                        }
+                        int n = (int) (pose - posi + 1);
+                        if ((long) n + args.narg() > MAX_C_STACK) {
+                            throw new LuaError("stack overflow (string slice too long)");
+                        }
+                        LuaValue[] values = new LuaValue[n];
+                        for (int i = 0; i < n; i++) {
+                            values[i] = LuaValue.valueOf(str[(int) posi + i - 1] & 0xff);
+                        }
+                        return LuaValue.varargsOf(values);
+                    }
+                });
                 lib.rawset("char", new VarArgFunction() {
                     @Override
                     public Varargs invoke(Varargs args) {
@@ -679,7 +710,7 @@ public final class ScriptEngine {
                 return LuaValue.NONE;
             }
             long n = (long) j - i + 1;
-            if (n >= MAX_UNPACK || n <= 0) {
+            if (n + args.narg() > MAX_C_STACK || n <= 0) {
                 throw new LuaError("too many results to unpack");
             }
             LuaValue[] values = new LuaValue[(int) n];
@@ -964,7 +995,7 @@ public final class ScriptEngine {
             return LuaString.valueUsing(java.util.Arrays.copyOfRange(s, (int) start - 1, (int) end));
         }
 
-        private static long relative(long pos, long len) {
+        static long relative(long pos, long len) {
             if (pos < 0) {
                 pos += len + 1;
             }

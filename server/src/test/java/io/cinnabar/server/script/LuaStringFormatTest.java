@@ -145,4 +145,17 @@ class LuaStringFormatTest extends ServerTest {
         String nil = "return string.char(65, nil)";
         assertEquals(error("bad argument #2 to 'char' (number expected, got nil)", nil), eval(nil));
     }
+
+    @Test
+    void stringByteCastsItsPositionsAndChecksTheStackAsC() {
+        assertEquals("*2\r\n:49\r\n:0\r\n", eval("return {string.byte('1\\0', 1/0, 3)}"));
+        assertEquals("*2\r\n:45\r\n:49\r\n", eval("return {string.byte('-1', 1e23, 3)}"));
+        assertEquals("*2\r\n:255\r\n:128\r\n", eval("return {string.byte('\\255\\128', 1, -1)}"));
+        assertEquals(":7997\r\n", eval("return #{string.byte(string.rep('a', 7997), 1, -1)}"));
+        String tooLong = "return #{string.byte(string.rep('a', 7998), 1, -1)}";
+        assertEquals(error("stack overflow (string slice too long)", tooLong), eval(tooLong));
+        assertEquals(":7999\r\n", eval("local t = {} for i = 1, 7999 do t[i] = i end return #{unpack(t)}"));
+        String unpack = "local t = {} for i = 1, 7998 do t[i] = i end return #{unpack(t, 1, 7998)}";
+        assertEquals(error("too many results to unpack", unpack), eval(unpack));
+    }
 }
