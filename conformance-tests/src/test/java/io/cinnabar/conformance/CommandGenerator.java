@@ -147,7 +147,8 @@ final class CommandGenerator {
         "return type(redis.call('GET', KEYS[1]))",
         "return {string.byte(ARGV[1], tonumber(ARGV[2]) or -1, 3)}",
         "return string.char(tonumber(ARGV[1]) or 65, 66)",
-        "return string.rep(ARGV[1], tonumber(ARGV[2]) or 2)",
+        // (a count of at most 5: string.rep of 1e11 copies makes Redis allocate until it runs out)
+        "return string.rep(ARGV[1], math.min(tonumber(ARGV[2]) or 2, 5))",
         "return string.reverse(ARGV[1]) .. string.len(ARGV[1])",
         "return {math.floor(tonumber(ARGV[1]) or 0), math.ceil(tonumber(ARGV[1]) or 0), math.abs(tonumber(ARGV[1]) or 0)}",
         "return tostring(math.floor(tonumber(ARGV[1]) or 0)) .. ' ' .. tostring(math.sqrt(tonumber(ARGV[1]) or 0))",
