@@ -174,6 +174,16 @@ final class CommandGenerator {
         "return cjson.encode({1, 'a', true, cjson.null, {x = 1.5}})",
         "return cjson.encode(tonumber(ARGV[1]) or ARGV[1])",
         "return cjson.decode('[1, 2.5, \"x\", null, true, {\"k\": [1e3]}]')",
+        "return cjson.encode({(tonumber(ARGV[1]) or 0) / 7, 1e15, 2^53, 0.1, -1.5e-7})",
+        "return cjson.encode({ARGV[1]})",
+        "return cmsgpack.unpack(cmsgpack.pack({1, -1, 2^31, -2^31, 2^40, 0.5, ARGV[1] or 'x', true}))",
+        "return {cmsgpack.pack(tonumber(ARGV[1]) or 0)}",
+        "return struct.unpack('>I2', ARGV[1] .. 'zz')",
+        "return tostring(1e100) .. ' ' .. tostring(123456789012345678) .. ' ' .. tostring(-1e-5)",
+        "return redis.call('GET', KEYS[1]) == false and 'missing' or 'present'",
+        "local n = 0 for i = 1, (tonumber(ARGV[1]) or 3) % 50 do n = n + i end return n",
+        "return redis.pcall('SET', KEYS[1], ARGV[1], ARGV[2] or 'NX')",
+        "return redis.pcall('LCS', KEYS[1], KEYS[2] or 'a', 'IDX', 'MINMATCHLEN', ARGV[1] or '1', 'WITHMATCHLEN')",
     };
     private static final String[] SCRIPT_SHAS = new String[SCRIPTS.length];
 
@@ -356,7 +366,18 @@ final class CommandGenerator {
                 "10", "-10", "1.5", "1e3", "0"}));
             case 49 -> add(a, "INCRBYFLOAT", key(), pick(new String[] {"1e308", "-1e308", "0.1", "1e-20",
                 "5e-324", "1.7976931348623157e308", "3", "-0", "0x1p3"}));
-            case 50 -> add(a, "OBJECT", pick(new String[] {"HELP", "encoding", "NOPE"}));
+            case 50 -> {
+                if (r < 10) {
+                    add(a, "SCRIPT", "FLUSH");
+                    if (r < 5) {
+                        a.add(r < 3 ? "SYNC" : "ASYNC");
+                    }
+                } else if (r < 40) {
+                    add(a, "APPEND", key(), value() + value() + value());
+                } else {
+                    add(a, "OBJECT", pick(new String[] {"HELP", "encoding", "NOPE"}));
+                }
+            }
             default -> add(a, "EXISTS", key(), key(), key());
         }
         byte[][] argv = new byte[a.size()][];
