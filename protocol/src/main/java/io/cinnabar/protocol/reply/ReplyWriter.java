@@ -76,7 +76,11 @@ public final class ReplyWriter {
      * become spaces as Redis's addReplyErrorLength makes them, so a reply never spans lines.
      */
     public void error(String message) {
-        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        error(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #error(String)} for a message given as bytes (binary-safe). */
+    public void error(byte[] bytes) {
         out.writeByte('-');
         for (byte b : bytes) {
             out.writeByte(b == '\r' || b == '\n' ? ' ' : b);

@@ -38,6 +38,21 @@ final class Args {
         return true;
     }
 
+    private static final ErrorReply INT_RANGE =
+            Errors.of("ERR value is out of range, value must between -2147483648 and 2147483647");
+
+    /** getIntFromObjectOrReply without a message: not a number and out of int range answer differently. */
+    static boolean intArg(Client c, int index) {
+        if (!longArg(c, index, Errors.NOT_INTEGER)) {
+            return false;
+        }
+        if (c.parsedLong < Integer.MIN_VALUE || c.parsedLong > Integer.MAX_VALUE) {
+            c.error(INT_RANGE);
+            return false;
+        }
+        return true;
+    }
+
     static boolean is(byte[] arg, String lowerName) {
         return io.cinnabar.protocol.bytes.Ascii.equalsIgnoreCase(arg, lowerName);
     }

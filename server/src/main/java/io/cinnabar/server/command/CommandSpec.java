@@ -76,6 +76,13 @@ public final class CommandSpec {
         return handler;
     }
 
+    /** Attaches {@code body} instead of looking the handler up (tests' stand-in commands). */
+    CommandSpec withHandler(CommandHandler body) {
+        handler = body;
+        linked = true;
+        return this;
+    }
+
     /** COMMAND INFO's entry, listing only the subcommands Cinnabar has. */
     public RespValue info() {
         if (info == null) {

@@ -35,7 +35,7 @@ final class ConnectionCommands {
     }
 
     static void select(Client c) {
-        if (!Args.longArg(c, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, Errors.NOT_INTEGER)) {
+        if (!Args.intArg(c, 1)) {
             return;
         }
         if (c.parsedLong < 0 || c.parsedLong >= c.engine.keyspace().count()) {

@@ -7,7 +7,6 @@ import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Config;
 import io.cinnabar.server.exec.Engine;
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Runs one request through Redis 7.0's processCommand checks, in its order and with its texts, then calls the
@@ -52,7 +51,13 @@ public final class Dispatcher {
         }
         ByteBuf out = c.reply.buffer();
         int replyStart = out.writerIndex();
-        Result result = process(c);
+        Result result;
+        try {
+            result = process(c);
+        } catch (Exception | LinkageError | VirtualMachineError | AssertionError e) {
+            internalError(c, out, replyStart, c.cmd, e);
+            result = Result.DONE;
+        }
         if (result == Result.DONE && (c.replyMode == Client.REPLY_OFF || c.replyMode == Client.REPLY_SKIP)) {
             if (c.reply.buffer() == out) {
                 out.writerIndex(replyStart);
@@ -104,7 +109,7 @@ public final class Dispatcher {
                 return Result.DONE;
             }
             // a script owns the keyspace: run the command without touching time, propagation or slow log
-            cmd.handler().run(c);
+            runHandler(c, cmd);
             cmd.calls++;
             return Result.DONE;
         }
@@ -128,24 +133,49 @@ public final class Dispatcher {
         c.error(message);
     }
 
+    /**
+     * Redis's unknown command and subcommand errors, built as its printf does: each argument as a C string (to its
+     * first NUL) cut to 128 bytes, the arguments shown while the list is under 128 bytes. Bytes are echoed as sent.
+     */
     private static void rejectUnknown(Client c, byte[][] argv, int argc) {
-        String name = truncated(argv[0], 128);
+        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
         CommandSpec base = c.engine.commands().get(argv[0]);
         if (base != null && base.hasSubcommands()) {
-            c.error("ERR unknown subcommand '" + truncated(argv[1], 128) + "'. Try "
-                    + name.toUpperCase(java.util.Locale.ROOT) + " HELP.");
-            return;
+            m.writeBytes(Ascii.bytes("ERR unknown subcommand '"));
+            m.write(argv[1], 0, cLength(argv[1], 128));
+            m.writeBytes(Ascii.bytes("'. Try "));
+            byte[] name = java.util.Arrays.copyOf(argv[0], cLength(argv[0], Integer.MAX_VALUE));
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] >= 'a' && name[i] <= 'z') {
+                    name[i] -= 32;
+                }
+            }
+            m.writeBytes(name);
+            m.writeBytes(Ascii.bytes(" HELP."));
+        } else {
+            m.writeBytes(Ascii.bytes("ERR unknown command '"));
+            m.write(argv[0], 0, cLength(argv[0], 128));
+            m.writeBytes(Ascii.bytes("', with args beginning with: "));
+            int args = 0;
+            for (int i = 1; i < argc && args < 128; i++) {
+                int len = cLength(argv[i], 128 - args);
+                m.write('\'');
+                m.write(argv[i], 0, len);
+                m.write('\'');
+                m.write(' ');
+                args += len + 3;
+            }
         }
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < argc && args.length() < 128; i++) {
-            args.append('\'').append(truncated(argv[i], 128 - args.length())).append("' ");
-        }
-        c.error("ERR unknown command '" + name + "', with args beginning with: " + args);
+        c.error(m.toByteArray());
     }
 
-    private static String truncated(byte[] arg, int max) {
-        int len = Math.min(arg.length, max);
-        return new String(arg, 0, len, StandardCharsets.UTF_8);
+    /** The length printf's {@code %.Ns} takes of a C string: up to the first NUL, at most {@code max}. */
+    private static int cLength(byte[] s, int max) {
+        int n = 0;
+        while (n < s.length && n < max && s[n] != 0) {
+            n++;
+        }
+        return n;
     }
 
     /** A command run by a script: the script's time snapshot holds (keys cannot expire halfway through it). */
@@ -153,13 +183,42 @@ public final class Dispatcher {
         invoke(c, cmd);
     }
 
+    /**
+     * Runs a command's body. A bug that throws must not reach the client as Java text, nor drop its connection: the
+     * partial reply is taken back, the client gets a generic error and the stack trace goes to the server log.
+     */
+    private void runHandler(Client c, CommandSpec cmd) {
+        ByteBuf out = c.reply.buffer();
+        int replyStart = out.writerIndex();
+        try {
+            cmd.handler().run(c);
+        } catch (Exception | LinkageError | VirtualMachineError | AssertionError e) {
+            internalError(c, out, replyStart, cmd, e);
+        }
+    }
+
+    private void internalError(Client c, ByteBuf out, int replyStart, CommandSpec cmd, Throwable e) {
+        String name = cmd == null ? "?" : cmd.fullName;
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        engine.log().warning("Internal error running the '" + name + "' command: " + trace);
+        if (c.reply.buffer() == out && out.writerIndex() > replyStart) {
+            out.writerIndex(replyStart);
+        }
+        c.error(INTERNAL_ERROR_PREFIX + name + "' command, see the server log");
+    }
+
+    /** The start of the error a client gets when a command fails on a server bug (never Java text). */
+    public static final String INTERNAL_ERROR_PREFIX = "ERR internal error while running the '";
+
     /** Runs an accepted command and does the bookkeeping Redis's call() does. */
     private void invoke(Client c, CommandSpec cmd) {
+        c.cmd = cmd; // also for scripts' calls: command bodies name themselves in errors through it
         c.lastCmd = cmd;
         long dirtyBefore = keyspace.dirty;
         c.clearFailed();
         long start = System.nanoTime();
-        cmd.handler().run(c);
+        runHandler(c, cmd);
         long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
         cmd.calls++;

@@ -116,7 +116,7 @@ final class KeyCommands {
             if (Args.is(c.argv[j], "replace")) {
                 replace = true;
             } else if (Args.is(c.argv[j], "db") && additional > 0) {
-                if (!Args.longArg(c, j + 1, Integer.MIN_VALUE, Integer.MAX_VALUE, Errors.NOT_INTEGER)) {
+                if (!Args.intArg(c, j + 1)) {
                     return;
                 }
                 if (c.parsedLong < 0 || c.parsedLong >= c.engine.keyspace().count()) {
@@ -158,7 +158,7 @@ final class KeyCommands {
     }
 
     static void move(Client c) {
-        if (!Args.longArg(c, 2, Integer.MIN_VALUE, Integer.MAX_VALUE, Errors.NOT_INTEGER)) {
+        if (!Args.intArg(c, 2)) {
             return;
         }
         if (c.parsedLong < 0 || c.parsedLong >= c.engine.keyspace().count()) {
@@ -448,7 +448,9 @@ final class KeyCommands {
         if (ttl < 0) {
             ttl = 0;
         }
-        c.reply.integer(millis ? ttl : (ttl + 500) / 1000);
+        // Redis rounds with (ttl+500)/1000 in a long long; at the very top it wraps and the compiled code divides
+        // the wrapped value as unsigned (EXPIRETIME of PXAT 9223372036854775807 is 9223372036854776)
+        c.reply.integer(millis ? ttl : Long.divideUnsigned(ttl + 500, 1000));
     }
 
     static void persist(Client c) {

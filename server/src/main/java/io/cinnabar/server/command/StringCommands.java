@@ -601,6 +601,10 @@ final class StringCommands {
         int alen = a.length;
         int blen = b.length;
         long cells = (long) (alen + 1) * (blen + 1);
+        if (cells * 4 > c.engine.config().protoMaxBulkLen()) {
+            c.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            return;
+        }
         int[] dp;
         try {
             if (cells > Integer.MAX_VALUE - 8) {

@@ -88,6 +88,17 @@ public final class Client {
         engine.stats().countErrorMessage(message);
     }
 
+    /** Replies with an error given as bytes (binary-safe: user bytes echoed as they came). */
+    public void error(byte[] message) {
+        reply.error(message);
+        failed = true;
+        int space = 0;
+        while (space < message.length && message[space] != ' ') {
+            space++;
+        }
+        engine.stats().countError(new String(message, 0, space, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public void syntaxError() {
         error(Errors.SYNTAX);
     }

@@ -72,9 +72,11 @@ final class CLuaClosure extends LuaClosure {
 				cText = LuaTypeErrors.argumentError(p, pc, stack, text);
 			}
 			if (cText != null) {
-				text = cText;
+				message = LuaValue.valueOf(p.shortsource() + ":" + line + ": " + cText);
+			} else {
+				// the message's own bytes after the position (a Java String would not round-trip binary bytes)
+				message = LuaValue.valueOf(p.shortsource() + ":" + line + ": ").concat(message.checkstring());
 			}
-			message = LuaValue.valueOf(p.shortsource() + ":" + line + ": " + text);
 		}
 		LuaValue handler = globals.running.errorfunc;
 		if (handler != null) {
@@ -227,11 +229,27 @@ final class CLuaClosure extends LuaClosure {
 					continue;
 					
 				case Lua.OP_DIV: /*	A B C	R(A):= RK(B) / RK(C)				*/
-					stack[a] = ((b=i>>>23)>0xff? k[b&0x0ff]: stack[b]).div((c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c]);
+					{
+						LuaValue x = (b=i>>>23)>0xff? k[b&0x0ff]: stack[b];
+						LuaValue y = (c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c];
+						// plain IEEE division for numbers: luaj answers x/0 with its own positive NaN, where the
+						// hardware (and C Lua) gives 0/0 the sign bit, which tostring shows as -nan
+						stack[a] = x.type() == LuaValue.TNUMBER && y.type() == LuaValue.TNUMBER
+								? LuaValue.valueOf(x.todouble() / y.todouble()) : x.div(y);
+					}
 					continue;
 					
 				case Lua.OP_MOD: /*	A B C	R(A):= RK(B) % RK(C)				*/
-					stack[a] = ((b=i>>>23)>0xff? k[b&0x0ff]: stack[b]).mod((c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c]);
+					{
+						LuaValue x = (b=i>>>23)>0xff? k[b&0x0ff]: stack[b];
+						LuaValue y = (c=(i>>14)&0x1ff)>0xff? k[c&0x0ff]: stack[c];
+						if (x.type() == LuaValue.TNUMBER && y.type() == LuaValue.TNUMBER) {
+							double m = x.todouble(), n = y.todouble();
+							stack[a] = LuaValue.valueOf(m - Math.floor(m / n) * n); // luai_nummod
+						} else {
+							stack[a] = x.mod(y);
+						}
+					}
 					continue;
 					
 				case Lua.OP_POW: /*	A B C	R(A):= RK(B) ^ RK(C)				*/
@@ -459,7 +477,8 @@ final class CLuaClosure extends LuaClosure {
 		} catch ( LuaError le ) {
 			throw positioned(le, pc, stack);
 		} catch ( Exception e ) {
-			throw positioned(new LuaError(e), pc, stack);
+			// a Java bug below a Lua call: luaj would show "vm error: java.lang..."; log it, show a plain error
+			throw positioned(ScriptEngine.internalError(globals, e), pc, stack);
 		} finally {
 			if ( openups != null )
 				for ( int u=openups.length; --u>=0; )

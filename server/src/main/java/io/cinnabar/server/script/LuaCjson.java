@@ -182,6 +182,10 @@ final class LuaCjson {
         }
 
         LuaValue decodeDocument() {
+            // json_decode: a NUL among the first two bytes means UTF-16 or UTF-32 text
+            if (s.length >= 2 && (s[0] == 0 || s[1] == 0)) {
+                throw new LuaError("JSON parser does not support UTF-16 or UTF-32");
+            }
             LuaValue v = value("value");
             skipSpace();
             if (pos < s.length) {
@@ -206,9 +210,23 @@ final class LuaCjson {
                 case ':' -> "T_COLON";
                 case ',' -> "T_COMMA";
                 case '"' -> "T_STRING";
-                case 't', 'f' -> "T_BOOLEAN";
-                case 'n' -> "T_NULL";
-                default -> (s[pos] == '-' || (s[pos] >= '0' && s[pos] <= '9')) ? "T_NUMBER" : "invalid token";
+                default -> {
+                    // json_next_token's order: numbers, literals, then the "invalid numbers" strtod accepts
+                    byte c = s[pos];
+                    boolean numeric = c == '-' || (c >= '0' && c <= '9');
+                    if (!numeric && (startsWith("true") || startsWith("false"))) {
+                        yield "T_BOOLEAN";
+                    }
+                    if (!numeric && startsWith("null")) {
+                        yield "T_NULL";
+                    }
+                    if (numeric || c == '+' || startsWithIgnoreCase("inf") || startsWithIgnoreCase("nan")) {
+                        int[] end = new int[1];
+                        LuaToNumber.strtod(java.util.Arrays.copyOfRange(s, pos, s.length), end);
+                        yield end[0] > 0 ? "T_NUMBER" : "invalid number";
+                    }
+                    yield "invalid token";
+                }
             };
         }
 
@@ -231,61 +249,64 @@ final class LuaCjson {
                     return array();
                 case '"':
                     return string();
-                case 't':
-                    return literal("true", LuaValue.TRUE, expected);
-                case 'f':
-                    return literal("false", LuaValue.FALSE, expected);
-                case 'n':
-                    if (pos + 3 < s.length && s[pos + 1] == 'a') {
-                        return number(expected);
-                    }
-                    return literal("null", NULL, expected);
                 default:
-                    if (c == '-' || (c >= '0' && c <= '9') || c == 'i' || c == 'I' || c == 'N') {
+                    // json_next_token: numbers, then the literals, then (decode_invalid_numbers, on by default)
+                    // what json_is_invalid_number flags (a leading '+', inf, nan), all read by strtod
+                    if (c == '-' || (c >= '0' && c <= '9')) {
                         return number(expected);
                     }
-                    throw error(expected, tokenName());
+                    if (startsWith("true")) {
+                        pos += 4;
+                        return LuaValue.TRUE;
+                    }
+                    if (startsWith("false")) {
+                        pos += 5;
+                        return LuaValue.FALSE;
+                    }
+                    if (startsWith("null")) {
+                        pos += 4;
+                        return NULL;
+                    }
+                    if (c == '+' || startsWithIgnoreCase("inf") || startsWithIgnoreCase("nan")) {
+                        return number(expected);
+                    }
+                    throw error(expected, c == '}' || c == ']' || c == ':' || c == ',' ? tokenName() : "invalid token");
             }
         }
 
-        private LuaValue literal(String word, LuaValue v, String expected) {
-            byte[] w = word.getBytes(StandardCharsets.US_ASCII);
-            if (pos + w.length <= s.length && java.util.Arrays.equals(s, pos, pos + w.length, w, 0, w.length)) {
-                pos += w.length;
-                return v;
+        private boolean startsWith(String word) {
+            if (pos + word.length() > s.length) {
+                return false;
             }
-            throw error(expected, "invalid token");
+            for (int i = 0; i < word.length(); i++) {
+                if (s[pos + i] != word.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
+        private boolean startsWithIgnoreCase(String word) {
+            if (pos + word.length() > s.length) {
+                return false;
+            }
+            for (int i = 0; i < word.length(); i++) {
+                if (Character.toLowerCase((char) (s[pos + i] & 0xff)) != word.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** json_next_number_token: C's strtod from here; nothing read is an invalid number. */
         private LuaValue number(String expected) {
-            int start = pos;
-            while (pos < s.length && "+-0123456789.eExXabcdefABCDEFinfINFty".indexOf(s[pos]) >= 0) {
-                pos++;
+            int[] end = new int[1];
+            double d = LuaToNumber.strtod(java.util.Arrays.copyOfRange(s, pos, s.length), end);
+            if (end[0] <= 0) {
+                throw error(expected, "invalid number");
             }
-            String text = new String(s, start, pos - start, StandardCharsets.US_ASCII);
-            try {
-                if (text.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
-                    return LuaValue.valueOf(Double.parseDouble(text));
-                }
-                String lower = text.toLowerCase(java.util.Locale.ROOT);
-                if (lower.matches("-?(inf|infinity)")) {
-                    return LuaValue.valueOf(lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
-                }
-                if (lower.matches("-?nan")) {
-                    return LuaValue.valueOf(Double.NaN);
-                }
-                if (lower.matches("-?0x[0-9a-f]+")) {
-                    long v = Long.parseLong(lower.replace("0x", ""), 16);
-                    return LuaValue.valueOf((double) v);
-                }
-                if (text.matches("-?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?|-?[0-9]+\\.")) {
-                    return LuaValue.valueOf(Double.parseDouble(text));
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the error
-            }
-            pos = start;
-            throw error(expected, "invalid number");
+            pos += end[0];
+            return LuaValue.valueOf(d);
         }
 
         private LuaValue string() {

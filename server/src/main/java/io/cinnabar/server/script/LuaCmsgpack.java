@@ -106,7 +106,7 @@ final class LuaCmsgpack {
     private static void number(ByteArrayOutputStream out, double n) {
         if (!Double.isInfinite(n) && n == Math.rint(n) && n >= -9.223372036854775808E18 && n < 9.223372036854775807E18) {
             integer(out, (long) n);
-        } else if ((float) n == n || Double.isNaN(n)) {
+        } else if ((float) n == n) { // NaN is never equal to itself: mp_encode_double writes it as a double
             out.write(0xca);
             out.writeBytes(ByteBuffer.allocate(4).putFloat((float) n).array());
         } else {
@@ -290,9 +290,10 @@ final class LuaCmsgpack {
                 case 0xd1 -> LuaValue.valueOf(take(2).getShort());
                 case 0xd2 -> LuaValue.valueOf(take(4).getInt());
                 case 0xd3 -> LuaValue.valueOf((double) take(8).getLong());
-                case 0xc4, 0xd9 -> str(u8());
-                case 0xc5, 0xda -> str(take(2).getShort() & 0xffff);
-                case 0xc6, 0xdb -> str(take(4).getInt() & 0xffffffffL);
+                // (no bin 8/16/32, 0xc4-0xc6: Redis's lua-cmsgpack calls them a bad data format)
+                case 0xd9 -> str(u8());
+                case 0xda -> str(take(2).getShort() & 0xffff);
+                case 0xdb -> str(take(4).getInt() & 0xffffffffL);
                 case 0xdc -> array(take(2).getShort() & 0xffff);
                 case 0xdd -> array(take(4).getInt() & 0xffffffffL);
                 case 0xde -> map(take(2).getShort() & 0xffff);

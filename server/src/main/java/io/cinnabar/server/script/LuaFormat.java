@@ -41,14 +41,18 @@ final class LuaFormat extends VarArgFunction {
             if (i - start > 5) {
                 throw new LuaError("invalid format (repeated flags)");
             }
-            while (i < f.length && Character.isDigit(f[i])) {
+            // scanformat: a width and a precision of two digits at most
+            for (int d = 0; d < 2 && i < f.length && isDigit(f[i]); d++) {
                 i++;
             }
             if (i < f.length && f[i] == '.') {
                 i++;
-                while (i < f.length && Character.isDigit(f[i])) {
+                for (int d = 0; d < 2 && i < f.length && isDigit(f[i]); d++) {
                     i++;
                 }
+            }
+            if (i < f.length && isDigit(f[i])) {
+                throw new LuaError("invalid format (width or precision too long)");
             }
             if (i >= f.length) {
                 throw new LuaError("invalid option '%' to 'format'");
@@ -56,21 +60,49 @@ final class LuaFormat extends VarArgFunction {
             String spec = new String(f, start, i - start, StandardCharsets.US_ASCII);
             char conversion = (char) f[i];
             arg++;
+            if (arg > args.narg()) {
+                argError(arg, "no value");
+            }
             LuaValue v = args.arg(arg);
             String piece;
             switch (conversion) {
-                case 'd', 'i' -> piece = formatInteger(spec, (long) number(v, arg), 10, false);
-                case 'u' -> piece = formatInteger(spec, (long) number(v, arg), 10, true);
-                case 'o' -> piece = formatInteger(spec, (long) number(v, arg), 8, true);
-                case 'x' -> piece = formatInteger(spec, (long) number(v, arg), 16, true);
-                case 'X' -> piece = formatInteger(spec, (long) number(v, arg), 16, true).toUpperCase();
-                case 'c' -> piece = pad(spec, String.valueOf((char) ((int) number(v, arg) & 0xff)));
+                // (long) and (unsigned long) casts of the number as x86-64 does them; sprintf's output is then
+                // taken with strlen, so a %c of 0 adds nothing
+                case 'd', 'i' -> piece = formatInteger(spec, LuaReplies.toLongLikeC(number(v, arg)), 10, false);
+                case 'u' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 10, true);
+                case 'o' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 8, true);
+                case 'x' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 16, true);
+                case 'X' -> piece = formatInteger(spec, toUnsignedLongLikeC(number(v, arg)), 16, true).toUpperCase();
+                case 'c' -> {
+                    double d = number(v, arg);
+                    int ch = d > -2147483649.0 && d < 2147483648.0 ? (int) d : Integer.MIN_VALUE;
+                    piece = pad(spec, String.valueOf((char) (ch & 0xff)));
+                    int nul = piece.indexOf('\0');
+                    if (nul >= 0) {
+                        piece = piece.substring(0, nul);
+                    }
+                }
                 case 'e', 'E', 'f', 'g', 'G' -> piece = formatFloat(spec, conversion, number(v, arg));
                 case 'q' -> piece = quoted(v.checkstring());
                 case 's' -> {
-                    String s = v.type() == LuaValue.TNUMBER ? ScriptEngine.formatNumber(v.todouble())
-                            : v.isstring() ? v.tojstring() : v.isnil() && args.narg() < arg
-                            ? argError(arg, "string expected, got no value") : v.tojstring();
+                    // luaL_checklstring, then lstrlib.c: without a precision a string of 100 bytes or more is
+                    // copied whole; otherwise sprintf formats it as a C string (to its first NUL). Bytes are
+                    // carried one per char (ISO-8859-1), as every piece here.
+                    if (!v.isstring()) {
+                        argError(arg, "string expected, got " + (v.isnil() && args.narg() < arg ? "no value" : v.typename()));
+                    }
+                    byte[] raw = v.type() == LuaValue.TNUMBER
+                            ? ScriptEngine.formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII)
+                            : RedisLibrary.bytesOf(v.checkstring());
+                    if (spec.indexOf('.') < 0 && raw.length >= 100) {
+                        out.write(raw, 0, raw.length);
+                        continue;
+                    }
+                    int nul = 0;
+                    while (nul < raw.length && raw[nul] != 0) {
+                        nul++;
+                    }
+                    String s = new String(raw, 0, nul, StandardCharsets.ISO_8859_1);
                     int dot = spec.indexOf('.');
                     if (dot >= 0) {
                         int precision = spec.length() > dot + 1 ? Integer.parseInt(spec.substring(dot + 1)) : 0;
@@ -87,6 +119,18 @@ final class LuaFormat extends VarArgFunction {
             out.write(bytes, 0, bytes.length);
         }
         return LuaString.valueUsing(out.toByteArray());
+    }
+
+    /** (unsigned long) of a double as gcc compiles it on x86-64: infinity and 2^64 and up give 0, NaN 2^63. */
+    static long toUnsignedLongLikeC(double d) {
+        if (Double.isNaN(d) || d < 9.223372036854775807E18) {
+            return LuaReplies.toLongLikeC(d); // NaN takes this branch too: 0x8000000000000000
+        }
+        return LuaReplies.toLongLikeC(d - 9.223372036854775807E18) ^ Long.MIN_VALUE;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     private static String argError(int arg, String message) {

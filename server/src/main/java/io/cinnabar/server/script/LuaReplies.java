@@ -31,18 +31,75 @@ final class LuaReplies {
         return t;
     }
 
-    /**
-     * luaPushErrorBuff: "-CODE msg" keeps its code, a message without a code gets ERR; so "x" becomes "ERR x"
-     * and "-MY x" becomes "MY x".
-     */
-    static String normalizeError(String text) {
-        if (text.startsWith("-")) {
-            String body = text.substring(1);
-            int space = body.indexOf(' ');
-            return space < 0 ? "ERR " + body : body;
-        }
-        return "ERR " + text;
+    /** A table {err=msg} from the message's bytes. */
+    static LuaTable errorTable(byte[] message) {
+        LuaTable t = new LuaTable();
+        t.rawset(ERR, LuaString.valueUsing(message));
+        return t;
     }
+
+    /** The bytes of a Lua string as C code reading it with lua_tostring sees them: up to the first NUL. */
+    static byte[] cBytes(LuaValue v) {
+        LuaString s = v.checkstring();
+        int n = 0;
+        while (n < s.m_length && s.m_bytes[s.m_offset + n] != 0) {
+            n++;
+        }
+        return java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + n);
+    }
+
+    private static boolean isLineBreak(byte b) {
+        return b == '\r' || b == '\n';
+    }
+
+    /** sdstrim(s, "\r\n"): line breaks removed from both ends ({@code leading}) or from the end only. */
+    static byte[] trimLineBreaks(byte[] s, boolean leading) {
+        int from = 0;
+        int to = s.length;
+        while (leading && from < to && isLineBreak(s[from])) {
+            from++;
+        }
+        while (to > from && isLineBreak(s[to - 1])) {
+            to--;
+        }
+        return from == 0 && to == s.length ? s : java.util.Arrays.copyOfRange(s, from, to);
+    }
+
+    /** sdsmapchars(s, "\r\n", "  "): line breaks become spaces, so a status line stays one line. */
+    static byte[] lineBreaksToSpaces(byte[] s) {
+        byte[] out = s.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (isLineBreak(out[i])) {
+                out[i] = ' ';
+            }
+        }
+        return out;
+    }
+
+    /**
+     * redis.error_reply's text (its argument as C reads it, to the first NUL, with a '-' put first if missing) as
+     * luaPushErrorBuff splits it: "-CODE msg" keeps its code, a text without a space gets ERR; the message loses
+     * line breaks at both ends. So "x" is "ERR x", "MY x" is "MY x".
+     */
+    static byte[] errorReplyText(byte[] arg) {
+        int start = arg.length > 0 && arg[0] == '-' ? 1 : 0;
+        int space = -1;
+        for (int i = start; i < arg.length; i++) {
+            if (arg[i] == ' ') {
+                space = i;
+                break;
+            }
+        }
+        byte[] code = space < 0 ? ERR_CODE : java.util.Arrays.copyOfRange(arg, start, space);
+        byte[] msg = trimLineBreaks(java.util.Arrays.copyOfRange(arg, space < 0 ? start : space + 1, arg.length), true);
+        byte[] out = new byte[code.length + 1 + msg.length];
+        System.arraycopy(code, 0, out, 0, code.length);
+        out[code.length] = ' ';
+        System.arraycopy(msg, 0, out, code.length + 1, msg.length);
+        return out;
+    }
+
+    private static final byte[] ERR_CODE = {'E', 'R', 'R'};
 
     // ---- reply -> Lua ----
 
@@ -206,18 +263,23 @@ final class LuaReplies {
 
     /** Something that records error replies (for error statistics) and writes them. */
     interface ErrorSink {
-        void error(String message);
+        void error(byte[] message);
+
+        default void error(String message) {
+            error(message.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static void writeTable(ReplyWriter w, LuaTable t, int resp, ErrorSink errors) {
         LuaValue err = t.rawget(ERR);
         if (err.type() == LuaValue.TSTRING) {
-            errors.error(err.tojstring());
+            // addReplyErrorFormatEx("-%s"): the C string, without trailing line breaks
+            errors.error(trimLineBreaks(cBytes(err), false));
             return;
         }
         LuaValue ok = t.rawget(OK);
         if (ok.type() == LuaValue.TSTRING) {
-            w.simple(ok.tojstring().replace('\r', ' ').replace('\n', ' '));
+            w.simple(lineBreaksToSpaces(cBytes(ok)));
             return;
         }
         LuaValue dbl = t.rawget(DOUBLE);
@@ -227,7 +289,7 @@ final class LuaReplies {
         }
         LuaValue big = t.rawget(BIG_NUMBER);
         if (big.type() == LuaValue.TSTRING) {
-            w.bigNumber(big.tojstring().replace('\r', ' ').replace('\n', ' ').getBytes(StandardCharsets.UTF_8));
+            w.bigNumber(lineBreaksToSpaces(RedisLibrary.bytesOf(big.checkstring())));
             return;
         }
         LuaValue verbatim = t.rawget(VERBATIM);

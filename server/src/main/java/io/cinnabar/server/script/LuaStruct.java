@@ -142,7 +142,8 @@ final class LuaStruct {
             switch (opt) {
                 case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I' -> {
                     double n = args.checkdouble(arg++);
-                    long value = n < 0 ? (long) n : toUnsigned(n);
+                    // (Uinttype)(Inttype)n or (Uinttype)n, cast as x86-64 C does (inf gives 0, NaN 2^63)
+                    long value = n < 0 ? LuaReplies.toLongLikeC(n) : LuaFormat.toUnsignedLongLikeC(n);
                     byte[] b = new byte[size];
                     for (int k = 0; k < size; k++) {
                         int index = fmt.little ? k : size - 1 - k;
@@ -172,13 +173,6 @@ final class LuaStruct {
             total += size;
         }
         return LuaString.valueUsing(out.toByteArray());
-    }
-
-    private static long toUnsigned(double n) {
-        if (n >= 9.223372036854775807E18) {
-            return (long) (n - 9.223372036854775808E18) ^ Long.MIN_VALUE;
-        }
-        return (long) n;
     }
 
     private static ByteOrder order(Format fmt) {

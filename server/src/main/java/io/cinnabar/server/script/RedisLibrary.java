@@ -41,8 +41,7 @@ final class RedisLibrary {
                 if (args.narg() != 1 || args.arg1().type() != LuaValue.TSTRING) {
                     return LuaReplies.errorTable("ERR wrong number or type of arguments");
                 }
-                String text = args.arg1().tojstring();
-                return LuaReplies.errorTable(LuaReplies.normalizeError(text.startsWith("-") ? text : "-" + text));
+                return LuaReplies.errorTable(LuaReplies.errorReplyText(LuaReplies.cBytes(args.arg1())));
             }
         });
         t.rawset("status_reply", new VarArgFunction() {

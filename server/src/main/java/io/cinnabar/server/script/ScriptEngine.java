@@ -41,8 +41,11 @@ import org.luaj.vm2.lib.ZeroArgFunction;
  */
 public final class ScriptEngine {
     private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
-    /** Lua's LUAI_MAXCSTACK: unpack of more values than this fails as in C Lua. */
-    private static final int MAX_UNPACK = 7999;
+    /**
+     * Lua's LUAI_MAXCSTACK: a C function's arguments plus the values it pushes may not exceed it (lua_checkstack),
+     * so unpack(t) returns at most 7999 values and string.byte(s, i, j) 7997.
+     */
+    private static final int MAX_C_STACK = 8000;
     private static final Object STRING_METATABLE_LOCK = new Object();
     private static volatile LuaTable sharedStringLibrary;
 
@@ -110,9 +113,29 @@ public final class ScriptEngine {
         LuaTable math = ReadOnlyTable.copyOf(g.get("math")).unsealedCopy();
         math.rawset("random", random.random());
         math.rawset("randomseed", random.randomseed());
+        math.rawset("fmod", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // C's fmod, exact (luaj's is not); gcc checks the second argument first
+                double divisor = number(args, 2);
+                return LuaValue.valueOf(number(args, 1) % divisor);
+            }
+
+            private double number(Varargs args, int n) {
+                LuaValue v = args.arg(n);
+                Double d = v.type() == LuaValue.TNUMBER ? Double.valueOf(v.todouble())
+                        : v.type() == LuaValue.TSTRING ? LuaToNumber.str2d(RedisLibrary.bytesOf(v.checkstring())) : null;
+                if (d == null) {
+                    throw new LuaError("bad argument #" + n + " to 'fmod' (number expected, got "
+                            + (n > args.narg() ? "no value" : v.typename()) + ")");
+                }
+                return d;
+            }
+        });
         g.rawset(LuaValue.valueOf("math"), seal(math));
         g.rawset(LuaValue.valueOf("coroutine"), ReadOnlyTable.copyOf(g.get("coroutine")));
         g.rawset(LuaValue.valueOf("tostring"), new ToString());
+        g.rawset(LuaValue.valueOf("tonumber"), new LuaToNumber());
         g.rawset(LuaValue.valueOf("error"), new ErrorFunction());
         g.rawset(LuaValue.valueOf("pcall"), new RedisPcall(g.get("pcall")));
         g.rawset(LuaValue.valueOf("rawset"), new ProtectedTableGuard(g.get("rawset")));
@@ -164,6 +187,52 @@ public final class ScriptEngine {
                 LuaTable lib = ReadOnlyTable.copyOf(fresh).unsealedCopy();
                 lib.rawset("format", new LuaFormat());
                 lib.rawset("rep", new StringRep());
+                lib.rawset("sub", new StringSub());
+                lib.rawset("byte", new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        // str_byte with lua_Integer positions cast as C casts them
+                        byte[] str = stringArgument(args, 1, "byte");
+                        long l = str.length;
+                        long posi = StringSub.relative(integerArgument(args, 2, "byte", 1L), l);
+                        long pose = StringSub.relative(integerArgument(args, 3, "byte", posi), l);
+                        if (posi <= 0) {
+                            posi = 1;
+                        }
+                        if (pose > l) {
+                            pose = l;
+                        }
+                        if (posi > pose) {
+                            return LuaValue.NONE;
+                        }
+                        int n = (int) (pose - posi + 1);
+                        if ((long) n + args.narg() > MAX_C_STACK) {
+                            throw new LuaError("stack overflow (string slice too long)");
+                        }
+                        LuaValue[] values = new LuaValue[n];
+                        for (int i = 0; i < n; i++) {
+                            values[i] = LuaValue.valueOf(str[(int) posi + i - 1] & 0xff);
+                        }
+                        return LuaValue.varargsOf(values);
+                    }
+                });
+                lib.rawset("char", new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        // luaL_checkint: the lua_Integer cast to int (its low 32 bits), then one byte or an error
+                        byte[] out = new byte[args.narg()];
+                        for (int i = 1; i <= out.length; i++) {
+                            int c = (int) integerArgument(args, i, "char", null);
+                            if ((c & 0xff) != c) {
+                                throw new LuaError("bad argument #" + i + " to 'char' (invalid value)");
+                            }
+                            out[i - 1] = (byte) c;
+                        }
+                        return LuaString.valueUsing(out);
+                    }
+                });
+                lib.rawset("upper", new AsciiCase("upper", true));
+                lib.rawset("lower", new AsciiCase("lower", false));
                 lib.rawset("dump", new VarArgFunction() {
                     @Override
                     public Varargs invoke(Varargs args) {
@@ -179,6 +248,24 @@ public final class ScriptEngine {
             }
             return sharedStringLibrary;
         }
+    }
+
+    /** The text a script sees for a Java exception under it (never Java's own text). */
+    static final String INTERNAL_ERROR = "internal error in the Lua engine, see the server log";
+
+    /** A Java exception raised under a Lua call: logged with its stack trace, turned into a plain Lua error. */
+    static LuaError internalError(org.luaj.vm2.Globals g, Throwable e) {
+        if (g instanceof SandboxGlobals sandbox && sandbox.owner != null) {
+            sandbox.owner.logInternalError(e);
+        }
+        return new LuaError(INTERNAL_ERROR);
+    }
+
+    private void logInternalError(Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        engine.log().warning("Internal error in a script" + (runningSha == null ? "" : " (" + runningSha + ")")
+                + ": " + trace);
     }
 
     /** Called by the interpreter where an error was raised: the line Redis's reply names. */
@@ -424,7 +511,7 @@ public final class ScriptEngine {
         LuaReplies.ErrorSink errors = message -> {
             out.error(message);
             run.failed = true;
-            engine.stats().countErrorMessage(message);
+            engine.stats().countErrorMessage(new String(message, StandardCharsets.UTF_8));
         };
         String sha = run.sha;
         io.cinnabar.server.db.Propagator target = engine.keyspace().propagator();
@@ -452,6 +539,11 @@ public final class ScriptEngine {
         } catch (OutOfMemoryError e) {
             int line = Math.max(hook.currentLine(), 1);
             errors.error("ERR user_script:" + line + ": not enough memory script: " + sha + ", on @user_script:" + line + ".");
+        } catch (RuntimeException | LinkageError | VirtualMachineError | AssertionError e) {
+            // last resort: a bug outside any Lua call (converting the result, say) still gets one plain reply
+            logInternalError(e);
+            out.buffer().clear();
+            errors.error("ERR " + INTERNAL_ERROR + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
         } finally {
             if (effects != null) {
                 engine.keyspace().propagator(target);
@@ -506,16 +598,26 @@ public final class ScriptEngine {
 
     /** The reply for an error that escaped the script, with Redis's "script: sha, on @user_script:line." suffix. */
     private void replyError(LuaReplies.ErrorSink c, LuaValue error, int line) {
-        String message;
+        // sdscatfmt("-%s") of the message as a C string (to its first NUL), then the script's position
+        byte[] message;
         if (error != null && error.istable()) {
             LuaValue err = error.rawget(LuaReplies.ERR);
-            message = err.isstring() ? err.tojstring() : "ERR unknown error";
+            message = err.type() == LuaValue.TSTRING ? LuaReplies.cBytes(err)
+                    : err.isstring() ? err.tojstring().getBytes(StandardCharsets.UTF_8)
+                    : "ERR unknown error".getBytes(StandardCharsets.UTF_8);
+        } else if (error != null && error.type() == LuaValue.TSTRING) {
+            byte[] text = LuaReplies.cBytes(error);
+            message = new byte[4 + text.length];
+            System.arraycopy("ERR ".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 4);
+            System.arraycopy(text, 0, message, 4, text.length);
         } else {
-            String text = error == null ? "nil" : error.tojstring();
-            message = "ERR " + text;
+            message = ("ERR " + (error == null ? "nil" : error.tojstring())).getBytes(StandardCharsets.UTF_8);
         }
-        String suffix = line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "";
-        c.error(message + suffix);
+        byte[] suffix = (line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(message, message.length + suffix.length);
+        System.arraycopy(suffix, 0, all, message.length, suffix.length);
+        c.error(all);
     }
 
 
@@ -618,7 +720,7 @@ public final class ScriptEngine {
                 return LuaValue.NONE;
             }
             long n = (long) j - i + 1;
-            if (n >= MAX_UNPACK || n <= 0) {
+            if (n + args.narg() > MAX_C_STACK || n <= 0) {
                 throw new LuaError("too many results to unpack");
             }
             LuaValue[] values = new LuaValue[(int) n];
@@ -637,22 +739,61 @@ public final class ScriptEngine {
             this.original = original;
         }
 
+        /**
+         * ltablib.c tconcat: numbers as C Lua prints them (%.14g), anything else but a string fails with
+         * "invalid value (type) at index i in table for 'concat'"; the size is checked before building.
+         */
         @Override
         public Varargs invoke(Varargs args) {
             LuaTable t = args.checktable(1);
-            long separator = args.isnoneornil(2) ? 0 : args.checkstring(2).m_length;
-            int i = args.optint(3, 1);
-            int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
-            long total = 0;
-            for (long k = i; k <= j; k++) {
+            LuaValue sepArg = args.arg(2);
+            byte[] separator;
+            if (sepArg.isnil()) {
+                separator = new byte[0];
+            } else if (sepArg.type() == LuaValue.TNUMBER) {
+                separator = formatNumber(sepArg.todouble()).getBytes(StandardCharsets.US_ASCII);
+            } else if (sepArg.type() == LuaValue.TSTRING) {
+                separator = RedisLibrary.bytesOf(sepArg.checkstring());
+            } else {
+                throw new LuaError("bad argument #2 to 'concat' (string expected, got " + sepArg.typename() + ")");
+            }
+            int i = optInt(args, 3, 1);
+            int last = args.isnoneornil(4) ? t.length() : optInt(args, 4, 0);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (long k = i; k <= last; k++) {
                 LuaValue v = t.get((int) k);
-                total += (v.isstring() ? v.strvalue().m_length : 0) + separator;
-                if (total > Integer.MAX_VALUE) {
+                byte[] piece;
+                if (v.type() == LuaValue.TSTRING) {
+                    piece = RedisLibrary.bytesOf(v.checkstring());
+                } else if (v.type() == LuaValue.TNUMBER) {
+                    piece = formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+                } else {
+                    throw new LuaError("invalid value (" + v.typename() + ") at index " + k + " in table for 'concat'");
+                }
+                if ((long) out.size() + piece.length + separator.length > Integer.MAX_VALUE - 16) {
                     throw new LuaError("not enough memory");
                 }
+                reserve((long) out.size() + piece.length + separator.length);
+                out.write(piece, 0, piece.length);
+                if (k < last) {
+                    out.write(separator, 0, separator.length);
+                }
             }
-            reserve(total);
-            return original.invoke(args);
+            return LuaString.valueUsing(out.toByteArray());
+        }
+
+        /** luaL_optint with the C message ("number expected, got string" for what is no number). */
+        private static int optInt(Varargs args, int n, int def) {
+            LuaValue v = args.arg(n);
+            if (v.isnil()) {
+                return def;
+            }
+            Double d = v.type() == LuaValue.TNUMBER ? Double.valueOf(v.todouble())
+                    : v.type() == LuaValue.TSTRING ? LuaToNumber.str2d(RedisLibrary.bytesOf(v.checkstring())) : null;
+            if (d == null) {
+                throw new LuaError("bad argument #" + n + " to 'concat' (number expected, got " + v.typename() + ")");
+            }
+            return (int) LuaReplies.toLongLikeC(d);
         }
     }
 
@@ -673,6 +814,9 @@ public final class ScriptEngine {
     }
 
     static String formatNumber(double d) {
+        if (Double.isNaN(d) && Double.doubleToRawLongBits(d) < 0) {
+            return "-nan"; // printf shows the sign of a NaN (tonumber('-nan'), and 0/0 on x86)
+        }
         return DoubleFormat.formatG(d, 14);
     }
 
@@ -681,6 +825,9 @@ public final class ScriptEngine {
         @Override
         public LuaValue call(LuaValue message, LuaValue level) {
             int lvl = level.optint(1);
+            if (lvl == 1 && message.type() == LuaValue.TSTRING) {
+                throw new LuaError(message); // the string itself, positioned where raised: its bytes kept
+            }
             if (lvl > 0 && (message.type() == LuaValue.TSTRING || message.type() == LuaValue.TNUMBER)) {
                 String text = message.type() == LuaValue.TNUMBER ? formatNumber(message.todouble()) : message.tojstring();
                 throw new LuaError(text, lvl);
@@ -832,6 +979,101 @@ public final class ScriptEngine {
                 default:
                     throw new LuaError("bad argument #1 to 'collectgarbage' (invalid option '" + option + "')");
             }
+        }
+    }
+
+    /**
+     * string.sub as lstrlib.c: the indexes are lua_Integer (a double cast as x86-64 does, so 1e23 and inf are
+     * LLONG_MIN) made relative to the length; luaj's saturating int casts cut differently.
+     */
+    private static final class StringSub extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            byte[] s = stringArgument(args, 1, "sub");
+            long l = s.length;
+            long start = relative(integerArgument(args, 2, "sub", null), l);
+            long end = relative(integerArgument(args, 3, "sub", -1L), l);
+            if (start < 1) {
+                start = 1;
+            }
+            if (end > l) {
+                end = l;
+            }
+            if (start > end) {
+                return LuaValue.EMPTYSTRING;
+            }
+            return LuaString.valueUsing(java.util.Arrays.copyOfRange(s, (int) start - 1, (int) end));
+        }
+
+        static long relative(long pos, long len) {
+            if (pos < 0) {
+                pos += len + 1;
+            }
+            return pos >= 0 ? pos : 0;
+        }
+    }
+
+    /** luaL_checklstring: a string's bytes, or a number as C Lua prints it. */
+    static byte[] stringArgument(Varargs args, int n, String function) {
+        LuaValue v = args.arg(n);
+        if (v.type() == LuaValue.TSTRING) {
+            return RedisLibrary.bytesOf(v.checkstring());
+        }
+        if (v.type() == LuaValue.TNUMBER) {
+            return formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+        }
+        throw new LuaError("bad argument #" + n + " to '" + function + "' (string expected, got "
+                + (n > args.narg() ? "no value" : v.typename()) + ")");
+    }
+
+    /** luaL_checkinteger / luaL_optinteger ({@code def} non-null): a number cast to long as x86-64 C does. */
+    static long integerArgument(Varargs args, int n, String function, Long def) {
+        LuaValue v = args.arg(n);
+        if (def != null && v.isnil()) {
+            return def;
+        }
+        Double d = v.type() == LuaValue.TNUMBER ? Double.valueOf(v.todouble())
+                : v.type() == LuaValue.TSTRING ? LuaToNumber.str2d(RedisLibrary.bytesOf(v.checkstring())) : null;
+        if (d == null) {
+            throw new LuaError("bad argument #" + n + " to '" + function + "' (number expected, got "
+                    + (n > args.narg() ? "no value" : v.typename()) + ")");
+        }
+        return LuaReplies.toLongLikeC(d);
+    }
+
+    /**
+     * string.upper / string.lower byte by byte with C's toupper/tolower in the C locale (ASCII letters only). luaj's
+     * own go through a Java String and corrupt bytes that are not UTF-8.
+     */
+    private static final class AsciiCase extends VarArgFunction {
+        private final String name;
+        private final boolean upper;
+
+        AsciiCase(String name, boolean upper) {
+            this.name = name;
+            this.upper = upper;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.arg1();
+            byte[] b;
+            if (v.type() == LuaValue.TSTRING) {
+                b = RedisLibrary.bytesOf(v.checkstring());
+            } else if (v.type() == LuaValue.TNUMBER) {
+                b = formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII);
+            } else {
+                throw new LuaError("bad argument #1 to '" + name + "' (string expected, got "
+                        + (args.narg() == 0 ? "no value" : v.typename()) + ")");
+            }
+            for (int i = 0; i < b.length; i++) {
+                if (upper && b[i] >= 'a' && b[i] <= 'z') {
+                    b[i] -= 32;
+                } else if (!upper && b[i] >= 'A' && b[i] <= 'Z') {
+                    b[i] += 32;
+                }
+            }
+            return LuaString.valueUsing(b);
         }
     }
 

@@ -151,4 +151,33 @@ class KeyCommandsTest extends ServerTest {
         assertEquals("-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n", call("OBJECT", "foo"));
         assertTrue(call("OBJECT", "HELP").startsWith("*15\r\n+OBJECT <subcommand>"));
     }
+
+    @Test
+    void expiretimeAtTheTopOfTheRangeRoundsAsRedisDoes() {
+        assertEquals("+OK\r\n", call("SET", "k", "v", "PXAT", "9223372036854775807"));
+        assertEquals(":9223372036854776\r\n", call("EXPIRETIME", "k"));
+        assertEquals(":9223372036854775807\r\n", call("PEXPIRETIME", "k"));
+        call("SET", "k2", "v");
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775807"));
+        assertEquals(":9223372036854776\r\n", call("EXPIRETIME", "k2"));
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775000"));
+        assertEquals(":9223372036854775\r\n", call("EXPIRETIME", "k2"));
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775499"));
+        assertEquals(":9223372036854775\r\n", call("EXPIRETIME", "k2"));
+        assertEquals(":1\r\n", call("PEXPIREAT", "k2", "9223372036854775500"));
+        assertEquals(":9223372036854776\r\n", call("EXPIRETIME", "k2"));
+    }
+
+    @Test
+    void databaseIndexesBeyondAnIntAreOutOfRangeAsInRedis() {
+        String range = "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
+        call("SET", "k", "v");
+        assertEquals(range, call("SELECT", "99999999999"));
+        assertEquals(range, call("SELECT", "-2147483649"));
+        assertEquals("-ERR value is not an integer or out of range\r\n", call("SELECT", "x"));
+        assertEquals("-ERR DB index is out of range\r\n", call("SELECT", "2147483647"));
+        assertEquals(range, call("MOVE", "k", "99999999999"));
+        assertEquals(range, call("COPY", "k", "j", "DB", "99999999999"));
+        assertEquals("-ERR invalid second DB index\r\n", call("SWAPDB", "0", "99999999999"));
+    }
 }

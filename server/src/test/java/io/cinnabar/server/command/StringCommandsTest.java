@@ -153,4 +153,19 @@ class StringCommandsTest extends ServerTest {
         assertEquals(":0\r\n", call("DBSIZE"));
         assertTrue(call("INFO", "stats").contains("expired_keys:2"));
     }
+
+    @Test
+    void lcsRefusesATableBiggerThanProtoMaxBulkLen() {
+        assertEquals("+OK\r\n", call("CONFIG", "SET", "proto-max-bulk-len", "1048576"));
+        try {
+            call("SET", "la", "a".repeat(600));
+            call("SET", "lb", "b".repeat(600));
+            assertEquals("-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n",
+                    call("LCS", "la", "lb"));
+            call("SET", "lb", "b".repeat(400));
+            assertEquals(":0\r\n", call("LCS", "la", "lb", "LEN"));
+        } finally {
+            call("CONFIG", "SET", "proto-max-bulk-len", "536870912");
+        }
+    }
 }
