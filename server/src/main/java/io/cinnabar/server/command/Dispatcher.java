@@ -6,6 +6,8 @@ import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Config;
 import io.cinnabar.server.exec.Engine;
+import io.cinnabar.server.exec.LatencyHistogram;
+import io.cinnabar.server.exec.LatencyTracking;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -22,7 +24,7 @@ public final class Dispatcher {
     private final Keyspace keyspace;
     private final Config config;
     private final CommandSpec debug;
-    private final io.cinnabar.server.exec.LatencyTracking latencyTracking;
+    private final LatencyTracking latencyTracking;
 
     public Dispatcher(Engine engine) {
         this.engine = engine;
@@ -224,9 +226,9 @@ public final class Dispatcher {
         cmd.calls++;
         cmd.nanos += nanos;
         if (latencyTracking.enabled()) {
-            io.cinnabar.server.exec.LatencyHistogram histogram = cmd.latency;
+            LatencyHistogram histogram = cmd.latency;
             if (histogram == null) {
-                cmd.latency = histogram = new io.cinnabar.server.exec.LatencyHistogram();
+                cmd.latency = histogram = new LatencyHistogram();
             }
             // as Redis: whole microseconds (its clock's resolution) times 1000, at least 1 ns, so that
             // percentiles read as Redis's do (p50=1.003, or 0.001 under a microsecond)
