@@ -61,9 +61,10 @@ final class ConnectionCommands {
             return;
         }
         if (a != b) {
-            c.engine.keyspace().swap((int) a, (int) b);
+            c.engine.keyspace().swap((int) a, (int) b); // counts the change and tells the listeners
+        } else {
+            c.engine.keyspace().dirty++;
         }
-        c.engine.keyspace().dirty++;
         c.reply.ok();
     }
 

@@ -6,6 +6,7 @@ import io.cinnabar.protocol.bytes.Numbers;
 import io.cinnabar.protocol.reply.Replies;
 import io.cinnabar.server.db.Database;
 import io.cinnabar.server.db.Dict;
+import io.cinnabar.server.db.KeyEvent;
 import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.types.Strings;
@@ -28,10 +29,10 @@ final class KeyCommands {
         int deleted = 0;
         for (int i = 1; i < c.argc; i++) {
             if (c.db.delete(c.argv[i])) {
+                c.db.modified(c.argv[i], KeyEvent.DEL);
                 deleted++;
             }
         }
-        c.engine.keyspace().dirty += deleted;
         c.reply.integer(deleted);
     }
 
@@ -93,7 +94,8 @@ final class KeyCommands {
             c.db.unlink(existing);
         }
         moveEntry(c.db, e, c.db, to);
-        c.engine.keyspace().dirty++;
+        c.db.modified(from, KeyEvent.RENAME_FROM);
+        c.db.modified(to, KeyEvent.RENAME_TO, 0);
         c.reply.raw(nx ? Replies.ONE : Replies.OK);
     }
 
@@ -153,7 +155,7 @@ final class KeyCommands {
         if (e.expireAt != Dict.NO_EXPIRE) {
             dst.setExpire(copy, e.expireAt);
         }
-        c.engine.keyspace().dirty++;
+        dst.modified(newKey, KeyEvent.COPY_TO);
         c.reply.raw(Replies.ONE);
     }
 
@@ -178,7 +180,8 @@ final class KeyCommands {
             return;
         }
         moveEntry(src, e, dst, key);
-        c.engine.keyspace().dirty++;
+        src.modified(key, KeyEvent.MOVE_FROM);
+        dst.modified(key, KeyEvent.MOVE_TO, 0);
         c.reply.raw(Replies.ONE);
     }
 
@@ -396,14 +399,15 @@ final class KeyCommands {
             c.reply.raw(Replies.ZERO);
             return;
         }
-        c.engine.keyspace().dirty++;
         if (when <= c.engine.keyspace().now) {
             c.db.unlink(e);
+            c.db.modified(key, KeyEvent.DEL);
             if (c.propagating()) {
                 c.propagate(DEL, key);
             }
         } else {
             c.db.setExpire(e, when);
+            c.db.modified(key, KeyEvent.EXPIRE);
             if (c.propagating()) {
                 byte[][] argv = java.util.Arrays.copyOf(c.argv, c.argc);
                 argv[0] = PEXPIREAT;
@@ -460,7 +464,7 @@ final class KeyCommands {
             return;
         }
         c.db.removeExpire(e);
-        c.engine.keyspace().dirty++;
+        c.db.modified(c.argv[1], KeyEvent.PERSIST);
         c.reply.raw(Replies.ONE);
     }
 

@@ -33,8 +33,7 @@ final class ServerCommands {
         if (!flushArgsValid(c)) {
             return;
         }
-        c.engine.keyspace().dirty += c.db.size();
-        c.db.clear();
+        c.engine.keyspace().flush(c.db);
         c.reply.ok();
     }
 
@@ -42,8 +41,8 @@ final class ServerCommands {
         if (!flushArgsValid(c)) {
             return;
         }
-        c.engine.keyspace().dirty += c.engine.keyspace().totalKeys() + 1;
         c.engine.keyspace().flushAll();
+        c.engine.keyspace().dirty++; // Redis counts FLUSHALL itself as a change, so it is propagated even when empty
         c.reply.ok();
     }
 

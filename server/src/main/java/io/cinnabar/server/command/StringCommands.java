@@ -5,6 +5,7 @@ import io.cinnabar.protocol.bytes.LongDouble;
 import io.cinnabar.protocol.bytes.Numbers;
 import io.cinnabar.protocol.reply.Replies;
 import io.cinnabar.server.db.Dict;
+import io.cinnabar.server.db.KeyEvent;
 import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.types.RawString;
@@ -211,9 +212,10 @@ final class StringCommands {
         } else {
             e = c.db.add(key, stored);
         }
-        c.engine.keyspace().dirty++;
+        c.db.modified(key, KeyEvent.SET_STRING);
         if ((flags & ANY_EXPIRE) != 0) {
             c.db.setExpire(e, when);
+            c.db.modified(key, KeyEvent.EXPIRE, 0);
             if (c.propagating()) {
                 c.propagate(SET, key, value, PXAT, Numbers.toNewBytes(when));
             }
@@ -249,19 +251,19 @@ final class StringCommands {
         Strings.reply(c.reply, e.value);
         if ((flags & (PXAT_FLAG | EXAT)) != 0 && when <= c.engine.keyspace().now) {
             c.db.unlink(e);
-            c.engine.keyspace().dirty++;
+            c.db.modified(key, KeyEvent.DEL);
             if (c.propagating()) {
                 c.propagate(DEL, key);
             }
         } else if ((flags & ANY_EXPIRE) != 0) {
             c.db.setExpire(e, when);
-            c.engine.keyspace().dirty++;
+            c.db.modified(key, KeyEvent.EXPIRE);
             if (c.propagating() && (flags & PXAT_FLAG) == 0) {
                 c.propagate(PEXPIREAT, key, Numbers.toNewBytes(when));
             }
         } else if ((flags & PERSIST_FLAG) != 0 && e.expireAt != Dict.NO_EXPIRE) {
             c.db.removeExpire(e);
-            c.engine.keyspace().dirty++;
+            c.db.modified(key, KeyEvent.PERSIST);
             if (c.propagating()) {
                 c.propagate(PERSIST, key);
             }
@@ -280,7 +282,7 @@ final class StringCommands {
         }
         Strings.reply(c.reply, e.value);
         c.db.unlink(e);
-        c.engine.keyspace().dirty++;
+        c.db.modified(c.argv[1], KeyEvent.DEL);
     }
 
     static void getset(Client c) {
@@ -296,7 +298,7 @@ final class StringCommands {
             Strings.reply(c.reply, e.value);
         }
         c.db.set(key, Strings.encode(c.argv[2]), false);
-        c.engine.keyspace().dirty++;
+        c.db.modified(key, KeyEvent.SET_STRING);
         if (c.propagating()) {
             c.propagate(SET, key, c.argv[2]);
         }
@@ -321,8 +323,8 @@ final class StringCommands {
         }
         for (int i = 1; i < c.argc; i += 2) {
             c.db.set(c.argv[i], Strings.encode(c.argv[i + 1]), false);
+            c.db.modified(c.argv[i], KeyEvent.SET_STRING);
         }
-        c.engine.keyspace().dirty += (c.argc - 1) / 2;
         c.reply.ok();
     }
 
@@ -339,8 +341,8 @@ final class StringCommands {
         }
         for (int i = 1; i < c.argc; i += 2) {
             c.db.set(c.argv[i], Strings.encode(c.argv[i + 1]), false);
+            c.db.modified(c.argv[i], KeyEvent.SET_STRING);
         }
-        c.engine.keyspace().dirty += (c.argc - 1) / 2;
         c.reply.raw(Replies.ONE);
     }
 
@@ -375,7 +377,7 @@ final class StringCommands {
             e.value = raw;
             total = raw.length();
         }
-        c.engine.keyspace().dirty++;
+        c.db.modified(key, KeyEvent.APPEND);
         c.reply.integer(total);
     }
 
@@ -438,7 +440,7 @@ final class StringCommands {
         } else {
             e.value = stored;
         }
-        c.engine.keyspace().dirty++;
+        c.db.modified(key, KeyEvent.INCRBY);
         c.reply.integer(value);
     }
 
@@ -469,7 +471,7 @@ final class StringCommands {
         } else {
             e.value = formatted;
         }
-        c.engine.keyspace().dirty++;
+        c.db.modified(key, KeyEvent.INCRBYFLOAT);
         c.reply.bulk(formatted);
         if (c.propagating()) {
             // replicated as SET with the final value, so replicas never differ in float formatting
@@ -557,7 +559,7 @@ final class StringCommands {
             e.value = raw;
         }
         raw.setRange((int) offset, value);
-        c.engine.keyspace().dirty++;
+        c.db.modified(key, KeyEvent.SETRANGE);
         c.reply.integer(raw.length());
     }
 

@@ -88,11 +88,25 @@ public final class Database {
         return lookup(key, NOSTATS | NOTOUCH) != null;
     }
 
-    /** Adds a key that does not exist (the caller looked it up first). */
+    /**
+     * Reports a change to {@code key}: the keyspace write hook (see {@link KeyspaceListener}), counting one change
+     * since the last save. Every command that changes a key calls this once per key and event, after the change.
+     */
+    public void modified(byte[] key, KeyEvent event) {
+        keyspace.keyModified(this, key, event, 1);
+    }
+
+    /** As {@link #modified(byte[], KeyEvent)}, counting {@code changes} changes (0 for a key's "new" event). */
+    public void modified(byte[] key, KeyEvent event, long changes) {
+        keyspace.keyModified(this, key, event, changes);
+    }
+
+    /** Adds a key that does not exist (the caller looked it up first); reports the "new" event as Redis's dbAdd. */
     public Dict.Entry add(byte[] key, Object value) {
         Dict.Entry e = keys.insert(key);
         e.value = value;
         e.lru = keyspace.lruClock();
+        keyspace.keyModified(this, key, KeyEvent.NEW_KEY, 0);
         return e;
     }
 
@@ -149,6 +163,7 @@ public final class Database {
     void expireNow(Dict.Entry e) {
         unlink(e);
         keyspace.expiredKeys++;
+        keyspace.keyModified(this, e.key, KeyEvent.EXPIRED_KEY, 0); // Redis counts no change since the last save
         keyspace.propagateExpired(id, e.key);
     }
 
@@ -164,7 +179,8 @@ public final class Database {
         keys.forEach(visitor);
     }
 
-    public void clear() {
+    /** Empties the database without telling anyone: {@link Keyspace#flush} and {@link Keyspace#flushAll} do. */
+    void clear() {
         keys.clear();
         expires.clear();
         expiryCursor = 0;

@@ -15,6 +15,7 @@ public final class Keyspace {
 
     private final Database[] databases;
     private Propagator propagator = Propagator.NONE;
+    private KeyspaceListener[] listeners = new KeyspaceListener[0];
     private final SplittableRandom random;
 
     /** The command's time snapshot, in Unix milliseconds. */
@@ -83,14 +84,65 @@ public final class Keyspace {
         return n;
     }
 
-    public void flushAll() {
-        for (Database db : databases) {
-            db.clear();
+    // ---- the write hook ----
+
+    /** Subscribes to every change to the keyspace (see {@link KeyspaceListener}). */
+    public void addListener(KeyspaceListener listener) {
+        KeyspaceListener[] grown = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        grown[listeners.length] = listener;
+        listeners = grown;
+    }
+
+    public void removeListener(KeyspaceListener listener) {
+        for (int i = 0; i < listeners.length; i++) {
+            if (listeners[i] == listener) {
+                KeyspaceListener[] shrunk = new KeyspaceListener[listeners.length - 1];
+                System.arraycopy(listeners, 0, shrunk, 0, i);
+                System.arraycopy(listeners, i + 1, shrunk, i, shrunk.length - i);
+                listeners = shrunk;
+                return;
+            }
         }
     }
 
+    /**
+     * The one call for a change to a key, as Redis's signalModifiedKey plus notifyKeyspaceEvent plus
+     * {@code server.dirty += changes}: every listener hears of it. Reached through {@link Database#modified}.
+     */
+    void keyModified(Database db, byte[] key, KeyEvent event, long changes) {
+        dirty += changes;
+        for (KeyspaceListener listener : listeners) {
+            listener.keyModified(db.id, key, event);
+        }
+    }
+
+    /** FLUSHALL (and the embedding API's flush): every database emptied, listeners told. */
+    public void flushAll() {
+        dirty += totalKeys();
+        for (Database db : databases) {
+            db.clear();
+        }
+        for (KeyspaceListener listener : listeners) {
+            listener.databaseFlushed(-1);
+        }
+    }
+
+    /** FLUSHDB: one database emptied, listeners told. */
+    public void flush(Database db) {
+        dirty += db.size();
+        db.clear();
+        for (KeyspaceListener listener : listeners) {
+            listener.databaseFlushed(db.id);
+        }
+    }
+
+    /** SWAPDB: two databases exchange contents, listeners told. */
     public void swap(int a, int b) {
         databases[a].swapWith(databases[b]);
+        dirty++;
+        for (KeyspaceListener listener : listeners) {
+            listener.databasesSwapped(a, b);
+        }
     }
 
     /** Incremental rehashing in the background tick, so idle tables finish resizing. */

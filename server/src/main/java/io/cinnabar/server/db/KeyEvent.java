@@ -1,0 +1,71 @@
+package io.cinnabar.server.db;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A keyspace event as Redis names it ({@code notifyKeyspaceEvent}'s event string) with its notification class
+ * (the letters of {@code notify-keyspace-events}). Instances are constants, so reporting a change allocates
+ * nothing; the name is kept as bytes for the {@code __keyevent@<db>__:<event>} channels to come.
+ */
+public final class KeyEvent {
+    /** Notification classes, as Redis's NOTIFY_* flags. */
+    public static final int GENERIC = 1 << 2;   // g
+    public static final int STRING = 1 << 3;    // $
+    public static final int LIST = 1 << 4;      // l
+    public static final int SET = 1 << 5;       // s
+    public static final int HASH = 1 << 6;      // h
+    public static final int ZSET = 1 << 7;      // z
+    public static final int EXPIRED = 1 << 8;   // x
+    public static final int EVICTED = 1 << 9;   // e
+    public static final int STREAM = 1 << 10;   // t
+    public static final int KEY_MISS = 1 << 11; // m
+    public static final int MODULE = 1 << 12;   // d
+    public static final int NEW = 1 << 13;      // n
+
+    // generic
+    public static final KeyEvent NEW_KEY = new KeyEvent("new", NEW);
+    public static final KeyEvent DEL = new KeyEvent("del", GENERIC);
+    public static final KeyEvent EXPIRE = new KeyEvent("expire", GENERIC);
+    public static final KeyEvent PERSIST = new KeyEvent("persist", GENERIC);
+    public static final KeyEvent RENAME_FROM = new KeyEvent("rename_from", GENERIC);
+    public static final KeyEvent RENAME_TO = new KeyEvent("rename_to", GENERIC);
+    public static final KeyEvent MOVE_FROM = new KeyEvent("move_from", GENERIC);
+    public static final KeyEvent MOVE_TO = new KeyEvent("move_to", GENERIC);
+    public static final KeyEvent COPY_TO = new KeyEvent("copy_to", GENERIC);
+    public static final KeyEvent EXPIRED_KEY = new KeyEvent("expired", EXPIRED);
+    // strings
+    public static final KeyEvent SET_STRING = new KeyEvent("set", STRING);
+    public static final KeyEvent APPEND = new KeyEvent("append", STRING);
+    public static final KeyEvent INCRBY = new KeyEvent("incrby", STRING);
+    public static final KeyEvent INCRBYFLOAT = new KeyEvent("incrbyfloat", STRING);
+    public static final KeyEvent SETRANGE = new KeyEvent("setrange", STRING);
+
+    private final String name;
+    private final byte[] nameBytes;
+    private final int type;
+
+    private KeyEvent(String name, int type) {
+        this.name = name;
+        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.type = type;
+    }
+
+    /** Redis's event name ("set", "del", "expired", ...). */
+    public String name() {
+        return name;
+    }
+
+    public byte[] nameBytes() {
+        return nameBytes;
+    }
+
+    /** The notification class flag ({@link #GENERIC}, {@link #STRING}, ...). */
+    public int type() {
+        return type;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,198 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.cinnabar.server.db.Database;
+import io.cinnabar.server.db.Dict;
+import io.cinnabar.server.db.KeyEvent;
+import io.cinnabar.server.db.Keyspace;
+import io.cinnabar.server.db.KeyspaceListener;
+import io.cinnabar.server.exec.Engine;
+import io.cinnabar.server.testing.RespClient;
+import io.cinnabar.server.types.Strings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keyspace write hook: every change to a key reaches the listeners, with Redis's event names. The random part
+ * compares the whole keyspace before and after each command, so a write path that bypasses the hook fails it.
+ */
+class WriteHookTest {
+    /** Records what the hook reports. Runs on the executor. */
+    static final class Recorder implements KeyspaceListener {
+        final List<String> events = new ArrayList<>();
+        final Set<String> touched = new HashSet<>();
+        boolean flushedOrSwapped;
+
+        @Override
+        public void keyModified(int db, byte[] key, KeyEvent event) {
+            String k = db + ":" + new String(key, StandardCharsets.ISO_8859_1);
+            events.add(event.name() + " " + k);
+            touched.add(k);
+        }
+
+        @Override
+        public void databaseFlushed(int db) {
+            events.add("flushed " + db);
+            flushedOrSwapped = true;
+        }
+
+        @Override
+        public void databasesSwapped(int a, int b) {
+            events.add("swapped " + a + " " + b);
+            flushedOrSwapped = true;
+        }
+    }
+
+    private static Recorder attach(Engine engine) {
+        Recorder r = new Recorder();
+        engine.call(() -> {
+            engine.keyspace().addListener(r);
+            return null;
+        });
+        return r;
+    }
+
+    private static List<String> drain(Engine engine, Recorder r) {
+        return engine.call(() -> {
+            List<String> out = new ArrayList<>(r.events);
+            r.events.clear();
+            r.touched.clear();
+            r.flushedOrSwapped = false;
+            return out;
+        });
+    }
+
+    @Test
+    void commandsReportRedisEventNamesInRedisOrder() throws Exception {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(server.port())) {
+            Engine engine = server.engine();
+            Recorder r = attach(engine);
+            c.call("SET", "k", "v", "EX", "100");
+            assertEquals(List.of("new 0:k", "set 0:k", "expire 0:k"), drain(engine, r));
+            c.call("INCR", "n");
+            c.call("INCRBYFLOAT", "n", "1.5");
+            c.call("APPEND", "k", "x");
+            c.call("SETRANGE", "k", "0", "y");
+            assertEquals(List.of("new 0:n", "incrby 0:n", "incrbyfloat 0:n", "append 0:k", "setrange 0:k"),
+                    drain(engine, r));
+            c.call("RENAME", "k", "k2");
+            c.call("COPY", "k2", "k3");
+            c.call("MOVE", "k3", "1");
+            assertEquals(List.of("new 0:k2", "rename_from 0:k", "rename_to 0:k2", "new 0:k3", "copy_to 0:k3",
+                    "new 1:k3", "move_from 0:k3", "move_to 1:k3"), drain(engine, r));
+            c.call("PERSIST", "k2");
+            c.call("EXPIRE", "n", "10");
+            c.call("PERSIST", "n");
+            c.call("GETEX", "n", "PX", "5000");
+            c.call("DEL", "k2", "nosuch");
+            assertEquals(List.of("persist 0:k2", "expire 0:n", "persist 0:n", "expire 0:n", "del 0:k2"),
+                    drain(engine, r));
+            server.clock().advance(Duration.ofSeconds(6));
+            c.call("GET", "n");
+            assertEquals(List.of("expired 0:n"), drain(engine, r));
+            c.call("MSET", "a", "1", "b", "2");
+            c.call("EVAL", "redis.call('set', KEYS[1], 'x') return redis.call('del', KEYS[1])", "1", "a");
+            c.call("FLUSHDB");
+            c.call("SWAPDB", "0", "1");
+            c.call("FLUSHALL");
+            assertEquals(List.of("new 0:a", "set 0:a", "new 0:b", "set 0:b", "set 0:a", "del 0:a", "flushed 0",
+                    "swapped 0 1", "flushed -1"), drain(engine, r));
+        }
+    }
+
+    @Test
+    void changesSinceLastSaveCountAsRedisCountsThem() throws Exception {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(server.port())) {
+            Engine engine = server.engine();
+            long before = engine.call(() -> engine.keyspace().dirty);
+            c.call("MSET", "a", "1", "b", "2", "c", "3"); // 3
+            c.call("SET", "d", "4", "EX", "100");          // 1, the expiry included
+            c.call("DEL", "a", "b", "nosuch");              // 2
+            c.call("RENAME", "c", "e");                     // 1
+            assertEquals(7, engine.call(() -> engine.keyspace().dirty) - before);
+        }
+    }
+
+    /** Key -> value and expiry of every key stored, expired or not (the raw tables, not what commands see). */
+    private static Map<String, String> snapshot(Engine engine) {
+        return engine.call(() -> {
+            Map<String, String> all = new TreeMap<>();
+            Keyspace keyspace = engine.keyspace();
+            for (int i = 0; i < keyspace.count(); i++) {
+                Database db = keyspace.db(i);
+                int id = i;
+                db.forEach(e -> all.put(id + ":" + new String(e.key, StandardCharsets.ISO_8859_1),
+                        Arrays.toString(Strings.bytes(e.value)) + "@" + e.expireAt));
+            }
+            return all;
+        });
+    }
+
+    @Test
+    void noWritePathBypassesTheHook() throws Exception {
+        String[] keys = {"a", "b", "c", "n"};
+        Random random = new Random(20261130);
+        try (CinnabarServer server = CinnabarServer.builder().databases(3).build().start();
+             RespClient c = new RespClient(server.port())) {
+            Engine engine = server.engine();
+            Recorder r = attach(engine);
+            for (int i = 0; i < 3000; i++) {
+                String k = keys[random.nextInt(keys.length)];
+                String k2 = keys[random.nextInt(keys.length)];
+                String v = Integer.toString(random.nextInt(20));
+                long future = System.currentTimeMillis() + 3_600_000L;
+                String[][] choices = {
+                    {"SET", k, v}, {"SET", k, v, "PX", "1500"}, {"SET", k, v, "NX"}, {"SET", k, v, "XX", "GET"},
+                    {"SET", k, v, "KEEPTTL"}, {"SETNX", k, v}, {"SETEX", k, "2", v}, {"PSETEX", k, "900", v},
+                    {"GETSET", k, v}, {"GETDEL", k}, {"GETEX", k, "PERSIST"}, {"GETEX", k, "EX", "1"},
+                    {"GETEX", k, "PXAT", "1"}, {"MSET", k, v, k2, v}, {"MSETNX", k, v, k2, v}, {"APPEND", k, v},
+                    {"INCR", k}, {"DECRBY", k, v}, {"INCRBYFLOAT", k, "0.5"}, {"SETRANGE", k, "2", v},
+                    {"DEL", k, k2}, {"UNLINK", k}, {"RENAME", k, k2}, {"RENAMENX", k, k2}, {"COPY", k, k2},
+                    {"COPY", k, k2, "DB", "1", "REPLACE"}, {"MOVE", k, "2"}, {"EXPIRE", k, "1"},
+                    {"PEXPIRE", k, "700", "NX"}, {"EXPIREAT", k, "1"}, {"PEXPIREAT", k, Long.toString(future)},
+                    {"PERSIST", k}, {"SELECT", Integer.toString(random.nextInt(3))}, {"SWAPDB", "0", "1"},
+                    {"EVAL", "redis.call('incr', KEYS[1]) return redis.call('expire', KEYS[2], 1)", "2", k, k2},
+                    {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
+                };
+                String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];
+                Map<String, String> before = snapshot(engine);
+                if (random.nextInt(10) == 0) {
+                    server.clock().advance(Duration.ofMillis(random.nextInt(2500))); // lazy and active expiry
+                }
+                c.call(command);
+                Map<String, String> after = snapshot(engine);
+                List<String> events = new ArrayList<>(r.events);
+                boolean bulk = engine.call(() -> r.flushedOrSwapped);
+                Set<String> touched = engine.call(() -> new HashSet<>(r.touched));
+                drain(engine, r);
+                if (bulk) {
+                    continue; // FLUSHDB and SWAPDB report the whole database
+                }
+                Set<String> changed = new HashSet<>(before.keySet());
+                changed.addAll(after.keySet());
+                changed.removeIf(key -> Objects.equals(before.get(key), after.get(key)));
+                for (String key : changed) {
+                    if (!touched.contains(key)) {
+                        fail("step " + i + ": " + String.join(" ", command) + " changed " + key + " ("
+                                + before.get(key) + " -> " + after.get(key) + ") without telling the hook; events "
+                                + events);
+                    }
+                }
+            }
+        }
+    }
+}
