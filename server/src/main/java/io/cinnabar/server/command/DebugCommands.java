@@ -7,10 +7,9 @@ import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.types.RawString;
 import io.cinnabar.server.types.Strings;
+import io.cinnabar.server.types.Digest;
 import io.cinnabar.server.types.Types;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * DEBUG, behind enable-debug-command as Redis gates it. Each subcommand offered does what Redis's does; the rest
@@ -38,12 +37,12 @@ final class DebugCommands {
         } else if (Args.is(sub, "digest-value") && c.argc >= 2) {
             c.reply.array(c.argc - 2);
             for (int j = 2; j < c.argc; j++) {
-                byte[] digest = new byte[20];
+                Digest digest = new Digest();
                 Dict.Entry e = c.db.peek(c.argv[j]);
                 if (e != null) {
                     objectDigest(e, digest);
                 }
-                c.reply.simple(hex(digest));
+                c.reply.simple(digest.hex());
             }
         } else if (Args.is(sub, "log") && c.argc == 3) {
             c.engine.log().warning("DEBUG LOG: " + Args.string(c.argv[2]));
@@ -220,55 +219,29 @@ final class DebugCommands {
 
     // ---- digests (debug.c): SHA1-based, order independent, equal to Redis's for the same data ----
 
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void xorDigest(byte[] digest, byte[] data) {
-        byte[] hash = sha1().digest(data);
-        for (int j = 0; j < 20; j++) {
-            digest[j] ^= hash[j];
-        }
-    }
-
-    private static void mixDigest(byte[] digest, byte[] data) {
-        xorDigest(digest, data);
-        byte[] mixed = sha1().digest(digest);
-        System.arraycopy(mixed, 0, digest, 0, 20);
-    }
-
-    private static byte[] int32(int v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-    }
-
-    static void objectDigest(Dict.Entry e, byte[] digest) {
-        mixDigest(digest, int32(0)); // OBJ_STRING
-        mixDigest(digest, Strings.bytes(e.value));
+    static void objectDigest(Dict.Entry e, Digest digest) {
+        Types.digest(e.value, digest);
         if (e.expireAt != Dict.NO_EXPIRE) {
-            xorDigest(digest, "!!expire!!".getBytes(StandardCharsets.US_ASCII));
+            digest.xor("!!expire!!".getBytes(StandardCharsets.US_ASCII));
         }
     }
 
     static byte[] datasetDigest(Client c) {
-        byte[] result = new byte[20];
+        Digest result = new Digest();
         for (int j = 0; j < c.engine.keyspace().count(); j++) {
             Database db = c.engine.keyspace().db(j);
             if (db.size() == 0) {
                 continue;
             }
-            mixDigest(result, int32(j));
+            result.mix(j);
             db.forEach(e -> {
-                byte[] digest = new byte[20];
-                mixDigest(digest, e.key);
+                Digest digest = new Digest();
+                digest.mix(e.key);
                 objectDigest(e, digest);
-                xorDigest(result, digest);
+                result.xor(digest);
             });
         }
-        return result;
+        return result.bytes();
     }
 
     static String hex(byte[] digest) {

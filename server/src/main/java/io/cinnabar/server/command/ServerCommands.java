@@ -5,8 +5,7 @@ import io.cinnabar.server.db.Dict;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.LatencyMonitor;
 import io.cinnabar.server.exec.SlowLog;
-import io.cinnabar.server.types.RawString;
-import io.cinnabar.server.types.Strings;
+import io.cinnabar.server.types.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +165,7 @@ final class ServerCommands {
     // ---- MEMORY ----
 
     static void memoryUsage(Client c) {
+        int samples = 5; // Redis's default; SAMPLES 0 means every element
         for (int j = 3; j < c.argc; j++) {
             if (Args.is(c.argv[j], "samples") && j + 1 < c.argc) {
                 if (!Args.longArg(c, j + 1)) {
@@ -175,6 +175,7 @@ final class ServerCommands {
                     c.syntaxError();
                     return;
                 }
+                samples = (int) Math.min(Integer.MAX_VALUE, c.parsedLong);
                 j++;
             } else {
                 c.syntaxError();
@@ -186,28 +187,16 @@ final class ServerCommands {
             c.reply.nullBulk();
             return;
         }
-        c.reply.integer(usage(e));
+        c.reply.integer(usage(e, samples));
     }
 
     /** Bytes the key and value take on the JVM heap (object headers and alignment included, compressed oops). */
-    static long usage(Dict.Entry e) {
-        long size = 40 + arrayBytes(e.key.length);
-        Object v = e.value;
-        if (v instanceof byte[] b) {
-            size += arrayBytes(b.length);
-        } else if (v instanceof Long) {
-            size += Strings.isShared(v) ? 0 : 16;
-        } else if (v instanceof RawString r) {
-            size += 16 + arrayBytes(r.buffer().length);
-        }
+    static long usage(Dict.Entry e, int samples) {
+        long size = 40 + Types.arrayBytes(e.key.length) + Types.memoryUsage(e.value, samples);
         if (e.expireAt != Dict.NO_EXPIRE) {
             size += 40; // the expiry index entry
         }
         return size;
-    }
-
-    private static long arrayBytes(int length) {
-        return (16 + length + 7) & ~7L;
     }
 
     static void memoryHelp(Client c) {
