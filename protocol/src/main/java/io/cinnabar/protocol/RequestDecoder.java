@@ -135,7 +135,10 @@ public final class RequestDecoder {
         }
         multibulkRemaining = (int) count;
         if (argv.length < count) {
+            // as Redis: room for at most 1M arguments up front (a count is cheap to send), more as they arrive
             argv = new byte[(int) Math.min(count, 1024 * 1024)][];
+        } else if (argv.length > 1024 && count <= 1024) {
+            argv = new byte[8][]; // let go of a huge earlier request's arguments
         }
         bulkLength = -1;
         return 1;
@@ -194,6 +197,9 @@ public final class RequestDecoder {
                 return false;
             }
             in.skipBytes(2);
+            if (argc == argv.length) {
+                argv = java.util.Arrays.copyOf(argv, (int) Math.min((long) argc * 2, (long) argc + multibulkRemaining));
+            }
             argv[argc++] = bulk;
             bulk = null;
             bulkLength = -1;

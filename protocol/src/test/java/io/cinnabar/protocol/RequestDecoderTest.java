@@ -156,4 +156,24 @@ class RequestDecoderTest {
             }
         }
     }
+
+    @Test
+    void requestsWithMoreThanAMillionArgumentsDecode() throws ProtocolException {
+        int count = 1024 * 1024 + 5;
+        ByteBuf buf = Unpooled.buffer(count * 7 + 32);
+        try {
+            buf.writeBytes(b("*" + count + "\r\n$3\r\nDEL\r\n"));
+            for (int i = 1; i < count; i++) {
+                buf.writeBytes(b("$1\r\n" + (char) ('a' + i % 26) + "\r\n"));
+            }
+            RequestDecoder d = new RequestDecoder();
+            assertTrue(d.decode(buf));
+            assertEquals(count, d.argc());
+            assertEquals("DEL", new String(d.argv()[0], StandardCharsets.US_ASCII));
+            String last = String.valueOf((char) ('a' + (count - 1) % 26));
+            assertEquals(last, new String(d.argv()[count - 1], StandardCharsets.US_ASCII));
+        } finally {
+            buf.release();
+        }
+    }
 }
