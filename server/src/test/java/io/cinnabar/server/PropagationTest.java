@@ -35,7 +35,7 @@ class PropagationTest {
         try (CinnabarServer server = CinnabarServer.builder().build().start();
              RespClient c = new RespClient(server.port())) {
             server.engine().call(() -> {
-                server.engine().keyspace().propagator(recorder);
+                server.engine().keyspace().tap().add(recorder);
                 return null;
             });
             c.call("SET", "a", "1");
@@ -66,6 +66,66 @@ class PropagationTest {
             assertEquals("2: incr n", fed.get(8));
             assertEquals("2: EXEC", fed.get(9));
             assertEquals("2: del x", fed.get(10));
+        }
+    }
+
+    /** Keeps what it is fed as given, to check later that the server never reused or changed it. */
+    private static final class Keeper implements Propagator {
+        final List<byte[][]> arrays = new ArrayList<>();
+        final List<String> asFed = new ArrayList<>();
+        final List<String> threads = new ArrayList<>();
+
+        @Override
+        public boolean active() {
+            return true;
+        }
+
+        @Override
+        public void feed(int db, byte[][] argv, int argc) {
+            arrays.add(argv);
+            asFed.add(text(argv, argc));
+            threads.add(Thread.currentThread().getName());
+        }
+
+        static String text(byte[][] argv, int argc) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < argc; i++) {
+                sb.append(new String(argv[i], StandardCharsets.UTF_8)).append(' ');
+            }
+            return sb.toString();
+        }
+    }
+
+    @Test
+    void everyListenerGetsEveryWriteOnTheExecutorInArraysNeverReused() {
+        Keeper first = new Keeper();
+        Keeper second = new Keeper();
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(server.port())) {
+            server.engine().call(() -> {
+                server.engine().keyspace().tap().add(first);
+                server.engine().keyspace().tap().add(second);
+                return null;
+            });
+            for (int i = 0; i < 50; i++) {
+                c.call("SET", "k" + i, "v" + i);
+                c.call("APPEND", "k" + i, "x");
+                c.call("EVAL", "redis.call('set', KEYS[1], ARGV[1]) return redis.call('incr', 'n')", "1", "s" + i,
+                        "w" + i);
+            }
+            server.engine().call(() -> {
+                server.engine().keyspace().tap().remove(second);
+                return null;
+            });
+            c.call("SET", "after", "1");
+        }
+        assertEquals(50 * 6 + 1, first.asFed.size());
+        assertEquals(50 * 6, second.asFed.size());
+        assertEquals("SET k7 v7 ", first.asFed.get(7 * 6));
+        for (int i = 0; i < first.arrays.size(); i++) {
+            byte[][] argv = first.arrays.get(i);
+            assertEquals(first.asFed.get(i), Keeper.text(argv, argv.length), "command " + i + " changed after");
+            assertEquals(true, first.threads.get(i).startsWith("cinnabar-executor"), first.threads.get(i));
         }
     }
 }

@@ -248,7 +248,8 @@ public final class Dispatcher {
                     config.latencyMonitorThreshold(), keyspace.now);
         }
         if (keyspace.dirty != dirtyBefore && keyspace.propagator().active() && !c.propagationHandled()) {
-            keyspace.propagator().feed(c.db.id, c.argv, c.argc);
+            // the decoder reuses its argument array: the tap gets its own (the arguments themselves are fresh)
+            keyspace.propagator().feed(c.db.id, java.util.Arrays.copyOf(c.argv, c.argc), c.argc);
         }
         c.propagationHandled(false);
         if (engine.hasMonitors() && !cmd.has(CommandFlags.SKIP_MONITOR) && !cmd.has(CommandFlags.ADMIN)) {

@@ -14,7 +14,9 @@ public final class Keyspace {
     public static final int LRU_CLOCK_MAX = (1 << 24) - 1;
 
     private final Database[] databases;
-    private Propagator propagator = Propagator.NONE;
+    private final PropagationTap tap = new PropagationTap();
+    /** Where writes are propagated now: the tap, or a script's effects buffer while it runs. */
+    private Propagator propagator = tap;
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
     private final SplittableRandom random;
 
@@ -49,6 +51,12 @@ public final class Keyspace {
         return random;
     }
 
+    /** The propagation tap: AOF, replicas and command recording add themselves here. */
+    public PropagationTap tap() {
+        return tap;
+    }
+
+    /** Redirects propagation (a script collects its writes to wrap them); {@link #tap()} is the default. */
     public void propagator(Propagator propagator) {
         this.propagator = propagator;
     }

@@ -398,6 +398,8 @@ public final class ScriptEngine {
         final long startedNanos = System.nanoTime();
         volatile boolean failed;
         java.util.concurrent.CompletableFuture<Void> future;
+        /** The script's writes, handed to the propagation tap by {@link #deliver}, on the executor thread. */
+        EffectsBuffer effects;
 
         Run(Script script, String sha, LuaTable keys, LuaTable args, boolean readOnly, int protocol) {
             this.script = script;
@@ -471,8 +473,12 @@ public final class ScriptEngine {
         return finished;
     }
 
-    /** Copies a finished script's reply to its caller (on the executor). */
+    /** Copies a finished script's reply to its caller and propagates its writes (on the executor). */
     public void deliver(Client c, Run run) {
+        if (run.effects != null) {
+            run.effects.replayInto(engine.keyspace().propagator());
+            run.effects = null;
+        }
         try {
             if (c.reply.buffer().refCnt() > 0) {
                 c.reply.buffer().writeBytes(run.buffer);
@@ -547,7 +553,7 @@ public final class ScriptEngine {
         } finally {
             if (effects != null) {
                 engine.keyspace().propagator(target);
-                effects.replayInto(target);
+                run.effects = effects; // propagated by deliver(), from the executor thread
             }
             running = false;
             globals.hostSet("KEYS", LuaValue.NIL);
