@@ -68,6 +68,9 @@ public final class Dispatcher {
                 c.replyMode = Client.REPLY_ON;
             }
         }
+        if (engine.blocked().hasReady()) {
+            engine.blocked().serveReady(); // after the whole command, a script's or EXEC's writes included
+        }
         return result;
     }
 

@@ -187,12 +187,8 @@ final class InfoCommand {
     // ---- clients ----
 
     private static void clients(Engine e, StringBuilder sb) {
-        int blocked = 0;
-        for (Client c : e.clients()) {
-            if (c.postponed()) {
-                blocked++; // a client held by CLIENT PAUSE is blocked (BLOCKED_POSTPONE), as Redis counts it
-            }
-        }
+        // clients waiting for keys, and those held by CLIENT PAUSE (BLOCKED_POSTPONE), as Redis counts them
+        int blocked = e.blocked().count();
         Stats s = e.stats();
         sb.append("# Clients\r\n");
         line(sb, "connected_clients", e.clientCount());

@@ -46,6 +46,8 @@ public final class Client {
     public boolean waitingForScript;
     /** A command postponed by CLIENT PAUSE waits here (its arguments are kept in {@link #argv}). */
     boolean postponed;
+    /** Waiting for keys in {@link BlockedClients}. */
+    boolean blocked;
 
     public Client(long id, Engine engine, Connection connection, ReplyWriter reply) {
         this.id = id;
@@ -72,6 +74,11 @@ public final class Client {
 
     public boolean postponed() {
         return postponed;
+    }
+
+    /** Waiting for keys ({@link BlockedClients#block}) or for a pause to end: its input is not read meanwhile. */
+    public boolean parked() {
+        return postponed || blocked;
     }
 
     /** Replies with a pre-encoded error and counts it. */
@@ -188,7 +195,7 @@ public final class Client {
         if (monitor) {
             f.append('O');
         }
-        if (postponed) {
+        if (postponed || blocked) {
             f.append('b');
         }
         if (closing) {

@@ -32,7 +32,7 @@ public final class Engine {
     private final ActiveExpiry activeExpiry;
     private final Long2ObjectLinkedOpenHashMap<Client> clients = new Long2ObjectLinkedOpenHashMap<>();
     private final List<Client> monitors = new ArrayList<>();
-    private final List<Client> postponed = new ArrayList<>();
+    private final BlockedClients blocked;
     private final String runId;
     /** The replication ID, random like run_id but distinct from it, as Redis's master_replid. */
     private final String replId;
@@ -69,6 +69,8 @@ public final class Engine {
         this.keyspace = new Keyspace(config.databases(), System.nanoTime());
         this.keyspace.now = clock.millis();
         this.activeExpiry = new ActiveExpiry(keyspace);
+        this.blocked = new BlockedClients(this);
+        this.keyspace.addListener(blocked);
         this.commands = CommandTable.load();
         this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
@@ -261,7 +263,12 @@ public final class Engine {
     public void clientClosed(Client c) {
         clients.remove(c.id);
         monitors.remove(c);
-        postponed.remove(c);
+        blocked.clientClosed(c);
+    }
+
+    /** Clients waiting for keys or for a pause to end. */
+    public BlockedClients blocked() {
+        return blocked;
     }
 
     public Iterable<Client> clients() {
@@ -370,14 +377,7 @@ public final class Engine {
     public void unpause() {
         paused = false;
         pauseAll = false;
-        List<Client> waiting = new ArrayList<>(postponed);
-        postponed.clear();
-        for (Client c : waiting) {
-            c.postponed = false;
-            if (c.connection != null) {
-                c.connection.resume();
-            }
-        }
+        blocked.releasePostponed();
     }
 
     /** True if the command must wait for the pause to end: every command under ALL, writes under WRITE. */
@@ -394,8 +394,7 @@ public final class Engine {
     }
 
     public void postpone(Client c) {
-        c.postponed = true;
-        postponed.add(c);
+        blocked.postpone(c);
     }
 
     public boolean paused() {
@@ -423,6 +422,10 @@ public final class Engine {
         stats.sample(now);
         if (paused && now >= pauseEndMillis) {
             unpause();
+        }
+        blocked.expireDue(now);
+        if (blocked.hasReady()) {
+            blocked.serveReady(); // keys changed outside commands (the embedding API)
         }
         if (config.timeout() > 0) {
             closeIdleClients(now);
@@ -476,6 +479,7 @@ public final class Engine {
         if (paused && clock.millis() >= pauseEndMillis) {
             unpause();
         }
+        blocked.expireDue(clock.millis()); // a virtual clock times out blocked clients without sleeping
     }
 
     public static long usedMemory() {

@@ -137,7 +137,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
     private void processInput() {
         queryStart = input == null ? 0 : input.readerIndex();
-        while (input != null && !closeAfterReply && !client.postponed() && !client.waitingForScript) {
+        while (input != null && !closeAfterReply && !client.parked() && !client.waitingForScript) {
             boolean decoded;
             try {
                 decoder.authRequired(!client.authenticated);

@@ -1,0 +1,264 @@
+package io.cinnabar.server.exec;
+
+import io.cinnabar.server.db.Database;
+import io.cinnabar.server.db.KeyEvent;
+import io.cinnabar.server.db.KeyspaceListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Clients that wait, as Redis's blocked.c: for keys (BLPOP, BLMOVE, BZPOPMIN, XREAD BLOCK and the rest park here
+ * through {@link #block}) and for the end of CLIENT PAUSE ({@link #postpone}). Blocked clients are data, not
+ * threads: each (database, key) has a FIFO of the clients waiting on it; the keyspace write hook marks a key with
+ * waiters ready; {@link #serveReady} is run after each top-level command (so after a whole script or EXEC) and
+ * offers each ready key to its waiters in arrival order; deadlines are on the server clock, checked by the tick
+ * and when a test moves the clock, never by a real-time scheduler. A parked client reads no further input until
+ * it is served, times out or is released. Not thread-safe: executor thread only.
+ */
+public final class BlockedClients implements KeyspaceListener {
+    /** What a blocked command does when one of its keys may be ready, and when its time is up. */
+    public interface Waiter {
+        /**
+         * Tries to serve the client from {@code key}: writes its reply and returns true, or returns false to keep
+         * waiting (the key is empty, or of another type: Redis's waiters keep waiting then).
+         */
+        boolean serve(Client c, Database db, byte[] key);
+
+        /** The deadline passed: write the timeout reply (a null array in RESP2, a null in RESP3). */
+        void timedOut(Client c);
+    }
+
+    /** A key of a database, hashed and compared by content. */
+    private record KeyRef(int db, byte[] key, int hash) {
+        static KeyRef of(int db, byte[] key) {
+            return new KeyRef(db, key, 31 * db + Arrays.hashCode(key));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyRef k && k.db == db && Arrays.equals(k.key, key);
+        }
+    }
+
+    /** One parked client: what it waits on, until when, and what serves it. */
+    private static final class Blocked {
+        final Client client;
+        final KeyRef[] keys;
+        final long deadline;
+        final Waiter waiter;
+
+        Blocked(Client client, KeyRef[] keys, long deadline, Waiter waiter) {
+            this.client = client;
+            this.keys = keys;
+            this.deadline = deadline;
+            this.waiter = waiter;
+        }
+    }
+
+    private final Engine engine;
+    private final Map<KeyRef, ArrayDeque<Blocked>> byKey = new HashMap<>();
+    private final Map<Client, Blocked> byClient = new HashMap<>();
+    private final LinkedHashSet<KeyRef> ready = new LinkedHashSet<>();
+    private final List<Client> postponed = new ArrayList<>();
+    /** Served or timed-out clients whose pipelined input is read next, outside the serving loop. */
+    private final ArrayDeque<Client> unblocked = new ArrayDeque<>();
+    private boolean resuming;
+
+    BlockedClients(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Parks {@code c} on {@code keys} of {@code db} until {@code waiter} serves it from one of them or the server
+     * clock reaches {@code deadline} (Unix ms; 0 waits forever). The command has not replied.
+     */
+    public void block(Client c, Database db, byte[][] keys, long deadline, Waiter waiter) {
+        KeyRef[] refs = new KeyRef[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            refs[i] = KeyRef.of(db.id, keys[i]);
+        }
+        Blocked b = new Blocked(c, refs, deadline, waiter);
+        byClient.put(c, b);
+        for (KeyRef ref : refs) {
+            ArrayDeque<Blocked> queue = byKey.computeIfAbsent(ref, k -> new ArrayDeque<>());
+            if (!queue.contains(b)) { // BLPOP k k waits once on k
+                queue.add(b);
+            }
+        }
+        c.blocked = true;
+    }
+
+    /** The write hook: a key somebody waits on may now serve them. */
+    @Override
+    public void keyModified(int db, byte[] key, KeyEvent event) {
+        if (byKey.isEmpty()) {
+            return;
+        }
+        KeyRef ref = KeyRef.of(db, key);
+        if (byKey.containsKey(ref)) {
+            ready.add(ref);
+        }
+    }
+
+    /** FLUSHDB, FLUSHALL and SWAPDB: every key with waiters may have changed (SWAPDB can bring one in). */
+    @Override
+    public void databaseFlushed(int db) {
+        markAllReady();
+    }
+
+    @Override
+    public void databasesSwapped(int a, int b) {
+        markAllReady();
+    }
+
+    private void markAllReady() {
+        ready.addAll(byKey.keySet());
+    }
+
+    public boolean hasReady() {
+        return !ready.isEmpty();
+    }
+
+    /**
+     * Offers each ready key to its waiters, first come first served, until no key is ready: serving one client can
+     * make another key ready (BLMOVE pushes), which is served in the same pass, as Redis's
+     * handleClientsBlockedOnKeys does.
+     */
+    public void serveReady() {
+        while (!ready.isEmpty()) {
+            KeyRef ref = ready.iterator().next();
+            ready.remove(ref);
+            ArrayDeque<Blocked> queue = byKey.get(ref);
+            if (queue == null) {
+                continue;
+            }
+            Database db = engine.keyspace().db(ref.db);
+            for (Blocked b : queue.toArray(new Blocked[0])) {
+                if (byClient.get(b.client) != b) {
+                    continue; // served through another of its keys meanwhile
+                }
+                if (b.waiter.serve(b.client, db, ref.key)) {
+                    release(b);
+                }
+            }
+        }
+        resumeUnblocked();
+    }
+
+    /** Times out every client whose deadline the server clock has reached (the tick, and a moved clock). */
+    public void expireDue(long now) {
+        if (byClient.isEmpty()) {
+            return;
+        }
+        List<Blocked> due = null;
+        for (Blocked b : byClient.values()) {
+            if (b.deadline != 0 && b.deadline <= now) {
+                if (due == null) {
+                    due = new ArrayList<>();
+                }
+                due.add(b);
+            }
+        }
+        if (due == null) {
+            return;
+        }
+        due.sort((x, y) -> Long.compare(x.deadline, y.deadline));
+        for (Blocked b : due) {
+            b.waiter.timedOut(b.client);
+            release(b);
+        }
+        resumeUnblocked();
+    }
+
+    /** Unparks a served or timed-out client; its pipelined input is read by {@link #resumeUnblocked}. */
+    private void release(Blocked b) {
+        forget(b);
+        if (b.client.connection != null) {
+            unblocked.add(b.client);
+        }
+    }
+
+    /**
+     * Lets unparked clients go on with their pipelined input, one after the other rather than from inside the
+     * serving loop, so a chain of clients unblocking each other never deepens the stack.
+     */
+    private void resumeUnblocked() {
+        if (resuming) {
+            return;
+        }
+        resuming = true;
+        try {
+            Client c;
+            while ((c = unblocked.poll()) != null) {
+                c.connection.continueInput();
+            }
+        } finally {
+            resuming = false;
+        }
+    }
+
+    private void forget(Blocked b) {
+        byClient.remove(b.client);
+        for (KeyRef ref : b.keys) {
+            ArrayDeque<Blocked> queue = byKey.get(ref);
+            if (queue != null) {
+                queue.remove(b);
+                if (queue.isEmpty()) {
+                    byKey.remove(ref);
+                    ready.remove(ref);
+                }
+            }
+        }
+        b.client.blocked = false;
+    }
+
+    /** A closed connection leaves nothing behind. */
+    void clientClosed(Client c) {
+        Blocked b = byClient.get(c);
+        if (b != null) {
+            forget(b);
+        }
+        postponed.remove(c);
+        unblocked.remove(c);
+    }
+
+    /** Clients waiting for keys. */
+    public int blockedOnKeys() {
+        return byClient.size();
+    }
+
+    /** Clients waiting for keys or for CLIENT PAUSE to end: INFO's blocked_clients. */
+    public int count() {
+        return byClient.size() + postponed.size();
+    }
+
+    // ---- CLIENT PAUSE ----
+
+    /** Holds a command until the pause ends ({@link Client#postponed()}); its arguments stay in the client. */
+    void postpone(Client c) {
+        c.postponed = true;
+        postponed.add(c);
+    }
+
+    /** The pause ended: every held client runs its command and goes on reading. */
+    void releasePostponed() {
+        List<Client> waiting = new ArrayList<>(postponed);
+        postponed.clear();
+        for (Client c : waiting) {
+            c.postponed = false;
+            if (c.connection != null) {
+                c.connection.resume();
+            }
+        }
+    }
+}
