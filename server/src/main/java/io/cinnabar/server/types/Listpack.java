@@ -22,7 +22,8 @@ import java.util.Arrays;
  * <p>A position is a byte offset into the array, as Redis's {@code unsigned char *p} is an address: {@link
  * #first()}, {@link #next(int)}, {@link #prev(int)}, {@link #last()} and {@link #seek(int)} return one, or -1 for
  * none. A position stays valid until the next write; every write returns the position the caller needs next.
- * Reads allocate nothing, except {@link #bytesAt(int)} and {@link #toBytes()}.
+ * Reads allocate nothing, except {@link #bytesAt(int)}, {@link #toBytes()} and {@link #compareAt} on an integer
+ * entry of 10000 or more (its decimal text).
  *
  * <p>Unlike Redis, which reallocates to the exact size on every write, the array keeps spare room at its end so
  * that appends are amortised; {@link #toBytes()} and {@link #trim()} drop it. The element count is also kept in a
@@ -378,7 +379,8 @@ public final class Listpack {
 
     /**
      * Compares the entry at {@code pos} with {@code s} as unsigned bytes, as memcmp then length (integer entries as
-     * their decimal text, formatted without allocating for the common cases): the order sorted sets keep members in.
+     * their decimal text; 0..9999 come from a shared table, larger ones are formatted): the order sorted sets keep
+     * equal-score members in.
      */
     public int compareAt(int pos, byte[] s, int off, int len) {
         if (isInteger(pos)) {
