@@ -29,12 +29,9 @@ public final class Digest {
         return this;
     }
 
-    /** xorDigest of another accumulated digest's 20 bytes, as Redis folds an element digest into a key's. */
+    /** xorDigest of another digest's 20 bytes (their SHA1 XORed in), as Redis folds an element's or key's in. */
     public Digest xor(Digest other) {
-        for (int j = 0; j < 20; j++) {
-            bytes[j] ^= other.bytes[j];
-        }
-        return this;
+        return xor(other.bytes);
     }
 
     /** mixDigest: XORs the SHA1 of {@code data} in, then replaces the digest by its own SHA1. */
