@@ -79,7 +79,8 @@ public final class SortedSetIndex {
 
     /**
      * Adds {@code delta} to the member's score (a missing member starts at 0) and returns the new score, or NaN
-     * without changing anything if the sum is not a number (+inf plus -inf).
+     * without changing anything if the sum is not a number (+inf plus -inf). As {@link #add}, a new member's array
+     * is kept.
      */
     public double incr(byte[] member, double delta) {
         double old = scores.getDouble(member);
