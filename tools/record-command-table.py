@@ -22,6 +22,7 @@ ttl pttl expiretime pexpiretime persist object
 get set setnx setex psetex getset getdel getex mget mset msetnx append strlen incr decr incrby decrby
 incrbyfloat getrange substr setrange lcs
 eval evalsha eval_ro evalsha_ro script
+hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
 """.split()
 
 

@@ -10,11 +10,11 @@ import io.cinnabar.server.db.Keyspace;
 import io.cinnabar.server.db.KeyspaceListener;
 import io.cinnabar.server.exec.Engine;
 import io.cinnabar.server.testing.RespClient;
-import io.cinnabar.server.types.Strings;
+import io.cinnabar.server.types.Digest;
+import io.cinnabar.server.types.Types;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +110,13 @@ class WriteHookTest {
             c.call("FLUSHALL");
             assertEquals(List.of("new 0:a", "set 0:a", "new 0:b", "set 0:b", "set 0:a", "del 0:a", "flushed 0",
                     "swapped 0 1", "flushed -1"), drain(engine, r));
+            c.call("HSET", "h", "a", "1", "b", "2");
+            c.call("HINCRBY", "h", "a", "1");
+            c.call("HINCRBYFLOAT", "h", "a", "0.5");
+            c.call("HDEL", "h", "a", "nosuch");
+            c.call("HDEL", "h", "b");
+            assertEquals(List.of("new 0:h", "hset 0:h", "hincrby 0:h", "hincrbyfloat 0:h", "hdel 0:h", "hdel 0:h",
+                    "del 0:h"), drain(engine, r));
         }
     }
 
@@ -135,8 +142,11 @@ class WriteHookTest {
             for (int i = 0; i < keyspace.count(); i++) {
                 Database db = keyspace.db(i);
                 int id = i;
-                db.forEach(e -> all.put(id + ":" + new String(e.key, StandardCharsets.ISO_8859_1),
-                        Arrays.toString(Strings.bytes(e.value)) + "@" + e.expireAt));
+                db.forEach(e -> {
+                    Digest digest = new Digest();
+                    Types.digest(e.value, digest);
+                    all.put(id + ":" + new String(e.key, StandardCharsets.ISO_8859_1), digest.hex() + "@" + e.expireAt);
+                });
             }
             return all;
         });
@@ -166,6 +176,8 @@ class WriteHookTest {
                     {"PEXPIRE", k, "700", "NX"}, {"EXPIREAT", k, "1"}, {"PEXPIREAT", k, Long.toString(future)},
                     {"PERSIST", k}, {"SELECT", Integer.toString(random.nextInt(3))}, {"SWAPDB", "0", "1"},
                     {"EVAL", "redis.call('incr', KEYS[1]) return redis.call('expire', KEYS[2], 1)", "2", k, k2},
+                    {"HSET", k, "f", v, "g", v}, {"HSETNX", k, "h", v}, {"HDEL", k, "f", "g"}, {"HDEL", k, "h"},
+                    {"HINCRBY", k, "n", "2"}, {"HINCRBYFLOAT", k, "x", "0.5"}, {"HGETALL", k},
                     {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
                 };
                 String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];

@@ -8,6 +8,7 @@ import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.types.RawString;
 import io.cinnabar.server.types.Strings;
 import io.cinnabar.server.types.Digest;
+import io.cinnabar.server.types.HashValue;
 import io.cinnabar.server.types.Types;
 import java.nio.charset.StandardCharsets;
 
@@ -118,6 +119,15 @@ final class DebugCommands {
     static long serializedLength(Object v) {
         if (v instanceof Long n) {
             return integerLength(n);
+        }
+        if (v instanceof HashValue h) {
+            byte[] listpack = h.listpackBytes();
+            if (listpack != null) {
+                return serializedLength(listpack); // RDB_TYPE_HASH_LISTPACK: the blob as one string
+            }
+            long[] total = {lengthPrefix(h.size())}; // RDB_TYPE_HASH: a count, then each field and value
+            h.forEach((field, value) -> total[0] += serializedLength(field) + serializedLength(value));
+            return total[0];
         }
         byte[] b = v instanceof byte[] bytes ? bytes : ((RawString) v).toBytes();
         if (b.length <= 11) {

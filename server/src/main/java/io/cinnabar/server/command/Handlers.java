@@ -67,6 +67,22 @@ final class Handlers {
             case "command|list" -> CommandCommands::list;
             case "command|getkeys" -> CommandCommands::getkeys;
             case "command|help" -> CommandCommands::help;
+            // hashes
+            case "hset", "hmset" -> HashCommands::hset;
+            case "hsetnx" -> HashCommands::hsetnx;
+            case "hget" -> HashCommands::hget;
+            case "hmget" -> HashCommands::hmget;
+            case "hdel" -> HashCommands::hdel;
+            case "hlen" -> HashCommands::hlen;
+            case "hstrlen" -> HashCommands::hstrlen;
+            case "hexists" -> HashCommands::hexists;
+            case "hkeys" -> HashCommands::hkeys;
+            case "hvals" -> HashCommands::hvals;
+            case "hgetall" -> HashCommands::hgetall;
+            case "hincrby" -> HashCommands::hincrby;
+            case "hincrbyfloat" -> HashCommands::hincrbyfloat;
+            case "hrandfield" -> HashCommands::hrandfield;
+            case "hscan" -> HashCommands::hscan;
             // keys
             case "del" -> KeyCommands::del;
             case "unlink" -> KeyCommands::unlink;

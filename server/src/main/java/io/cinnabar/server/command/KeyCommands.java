@@ -265,7 +265,7 @@ final class KeyCommands {
         }
     }
 
-    private static final long INVALID_CURSOR = Long.MIN_VALUE + 1;
+    static final long INVALID_CURSOR = Long.MIN_VALUE + 1;
 
     /**
      * parseScanCursorOrReply: strtoul semantics (optional sign, negative wraps, overflow and trailing bytes invalid,

@@ -39,6 +39,11 @@ public final class KeyEvent {
     public static final KeyEvent INCRBY = new KeyEvent("incrby", STRING);
     public static final KeyEvent INCRBYFLOAT = new KeyEvent("incrbyfloat", STRING);
     public static final KeyEvent SETRANGE = new KeyEvent("setrange", STRING);
+    // hashes
+    public static final KeyEvent HSET = new KeyEvent("hset", HASH);
+    public static final KeyEvent HDEL = new KeyEvent("hdel", HASH);
+    public static final KeyEvent HINCRBY = new KeyEvent("hincrby", HASH);
+    public static final KeyEvent HINCRBYFLOAT = new KeyEvent("hincrbyfloat", HASH);
 
     private final String name;
     private final byte[] nameBytes;

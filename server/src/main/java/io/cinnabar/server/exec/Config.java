@@ -79,6 +79,8 @@ public final class Config {
     private final Num tcpKeepalive;
     private final Num tcpBacklog;
     private final Num protoMaxBulkLen;
+    private final Num hashMaxListpackEntries;
+    private final Num hashMaxListpackValue;
     private final Num clientQueryBufferLimit;
     private final Num slowlogLogSlowerThan;
     private final Num slowlogMaxLen;
@@ -243,11 +245,11 @@ public final class Config {
         mem("repl-backlog-size", null, 1, LONG_MAX, 1024 * 1024).adjust(v -> Math.max(16 * 1024, v)); // its minimum
         mem("maxmemory", null, 0, ULLONG_MAX, 0).refuse(ONLY_ZERO, "maxmemory (eviction)"); // the eviction work
         mem("cluster-link-sendbuf-limit", null, 0, ULLONG_MAX, 0);
-        num("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, 512);
+        hashMaxListpackEntries = num("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, 512);
         num("set-max-intset-entries", null, 0, 0, LONG_MAX, 512);
         num("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, 128);
         mem("active-defrag-ignore-bytes", null, 1, LONG_MAX, 100L << 20);
-        mem("hash-max-listpack-value", "hash-max-ziplist-value", 0, LONG_MAX, 64);
+        hashMaxListpackValue = mem("hash-max-listpack-value", "hash-max-ziplist-value", 0, LONG_MAX, 64);
         mem("stream-node-max-bytes", null, 0, LONG_MAX, 4096);
         mem("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, 64);
         mem("hll-sparse-max-bytes", null, 0, LONG_MAX, 3000);
@@ -562,6 +564,16 @@ public final class Config {
 
     public int tcpBacklog() {
         return (int) tcpBacklog.value;
+    }
+
+    /** Entries a hash keeps in a listpack before it becomes a hash table. */
+    public long hashMaxListpackEntries() {
+        return hashMaxListpackEntries.value;
+    }
+
+    /** Longest field or value a hash keeps in a listpack. */
+    public long hashMaxListpackValue() {
+        return hashMaxListpackValue.value;
     }
 
     public long protoMaxBulkLen() {
