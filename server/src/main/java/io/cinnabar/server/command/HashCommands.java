@@ -304,10 +304,6 @@ final class HashCommands {
     }
 
     static void hrandfield(Client c) {
-        if (c.argc > 4 || (c.argc == 4 && !Args.is(c.argv[3], "withvalues"))) {
-            c.syntaxError();
-            return;
-        }
         if (c.argc == 2) {
             Dict.Entry e = c.db.lookupRead(c.argv[1]);
             if (e == null) {
@@ -321,12 +317,17 @@ final class HashCommands {
             c.reply.bulk(h.random(c.engine.keyspace().random())[0]);
             return;
         }
+        // as hrandfieldCommand: the count first, then the syntax, then the range WITHVALUES allows
         if (!Args.longArg(c, 2, -Long.MAX_VALUE, Long.MAX_VALUE, Errors.NOT_INTEGER)) {
             return;
         }
         long requested = c.parsedLong;
+        if (c.argc > 4 || (c.argc == 4 && !Args.is(c.argv[3], "withvalues"))) {
+            c.syntaxError();
+            return;
+        }
         boolean withValues = c.argc == 4;
-        if (withValues && requested < -Long.MAX_VALUE / 2) {
+        if (withValues && (requested < -Long.MAX_VALUE / 2 || requested > Long.MAX_VALUE / 2)) {
             c.error("ERR value is out of range");
             return;
         }

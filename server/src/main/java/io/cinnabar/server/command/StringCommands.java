@@ -564,6 +564,13 @@ final class StringCommands {
     }
 
     static void lcs(Client c) {
+        // as lcsCommand: the keys' types are checked before the options are parsed
+        Dict.Entry ea = c.db.lookupRead(c.argv[1]);
+        Dict.Entry eb = c.db.lookupRead(c.argv[2]);
+        if ((ea != null && !Strings.is(ea.value)) || (eb != null && !Strings.is(eb.value))) {
+            c.error("ERR The specified keys must contain string values");
+            return;
+        }
         boolean getIdx = false;
         boolean getLen = false;
         boolean withMatchLen = false;
@@ -590,12 +597,6 @@ final class StringCommands {
         }
         if (getIdx && getLen) {
             c.error("ERR If you want both the length and indexes, please just use IDX.");
-            return;
-        }
-        Dict.Entry ea = c.db.lookupRead(c.argv[1]);
-        Dict.Entry eb = c.db.lookupRead(c.argv[2]);
-        if ((ea != null && !Strings.is(ea.value)) || (eb != null && !Strings.is(eb.value))) {
-            c.error("ERR The specified keys must contain string values");
             return;
         }
         byte[] a = ea == null ? new byte[0] : Strings.bytes(ea.value);
