@@ -237,8 +237,11 @@ final class SetCommands {
         }
         int size = set.size();
         SplittableRandom random = c.engine.keyspace().random();
-        if (count >= size) { // the whole set, then the key goes (propagated as DEL)
-            writeSet(c, set);
+        if (count >= size) { // the whole set, as SUNION of the key replies it (so all integers come sorted), then DEL
+            SetValue union = new SetValue();
+            long max = maxIntset(c);
+            set.forEach(member -> union.add(member, max));
+            writeSet(c, union);
             c.db.unlink(e);
             c.db.modified(key, KeyEvent.SPOP, size);
             c.db.modified(key, KeyEvent.DEL, 0);
