@@ -23,6 +23,7 @@ get set setnx setex psetex getset getdel getex mget mset msetnx append strlen in
 incrbyfloat getrange substr setrange lcs
 eval evalsha eval_ro evalsha_ro script
 hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
+sadd srem smove sismember smismember scard spop srandmember smembers sinter sintercard sinterstore sunion sunionstore sdiff sdiffstore sscan
 """.split()
 
 

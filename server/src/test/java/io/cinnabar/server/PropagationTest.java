@@ -69,6 +69,46 @@ class PropagationTest {
         }
     }
 
+    @Test
+    void spopIsPropagatedAsSremsWrappedInMultiOrAsDel() {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(server.port())) {
+            server.engine().call(() -> {
+                server.engine().keyspace().tap().add(recorder);
+                return null;
+            });
+            c.call("SADD", "s", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            c.call("SPOP", "s");        // one SREM
+            c.call("SPOP", "s", "2");   // SREMs in MULTI/EXEC (few taken)
+            c.call("SPOP", "s", "6");   // SREMs in MULTI/EXEC (most taken: the rest is rebuilt)
+            c.call("SPOP", "s", "0");   // nothing
+            c.call("SADD", "s", "a", "b");
+            c.call("SPOP", "s", "1");   // a single SREM, not wrapped
+            c.call("SRANDMEMBER", "s"); // read-only
+            c.call("SPOP", "s", "5");   // the whole set: DEL
+            c.call("SADD", "t", "a", "b", "c");
+            c.call("EVAL", "return redis.call('spop', KEYS[1], 2)", "1", "t"); // the script wraps, once
+            assertEquals("0: SADD s 1 2 3 4 5 6 7 8 9 10", fed.get(0));
+            assertEquals(true, fed.get(1).startsWith("0: SREM s "), fed.toString());
+            assertEquals(List.of("0: MULTI"), fed.subList(2, 3));
+            assertEquals(true, fed.get(3).startsWith("0: SREM s ") && fed.get(4).startsWith("0: SREM s "));
+            assertEquals("0: EXEC", fed.get(5));
+            assertEquals("0: MULTI", fed.get(6));
+            for (int i = 7; i < 13; i++) {
+                assertEquals(true, fed.get(i).startsWith("0: SREM s "), fed.toString());
+            }
+            assertEquals("0: EXEC", fed.get(13));
+            assertEquals("0: SADD s a b", fed.get(14));
+            assertEquals(true, fed.get(15).startsWith("0: SREM s "), fed.toString());
+            assertEquals("0: DEL s", fed.get(16));
+            assertEquals("0: SADD t a b c", fed.get(17));
+            assertEquals("0: MULTI", fed.get(18));
+            assertEquals(true, fed.get(19).startsWith("0: SREM t ") && fed.get(20).startsWith("0: SREM t "));
+            assertEquals("0: EXEC", fed.get(21));
+            assertEquals(22, fed.size(), fed.toString());
+        }
+    }
+
     /** Keeps what it is fed as given, to check later that the server never reused or changed it. */
     private static final class Keeper implements Propagator {
         final List<byte[][]> arrays = new ArrayList<>();

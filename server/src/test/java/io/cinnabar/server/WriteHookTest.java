@@ -117,6 +117,21 @@ class WriteHookTest {
             c.call("HDEL", "h", "b");
             assertEquals(List.of("new 0:h", "hset 0:h", "hincrby 0:h", "hincrbyfloat 0:h", "hdel 0:h", "hdel 0:h",
                     "del 0:h"), drain(engine, r));
+            c.call("SADD", "s", "1", "2", "3");
+            c.call("SADD", "s", "1");
+            c.call("SREM", "s", "1", "nosuch");
+            c.call("SMOVE", "s", "t", "2");
+            c.call("SMOVE", "s", "t", "3");
+            c.call("SADD", "u", "x", "y");
+            c.call("SINTERSTORE", "d", "t", "t");
+            c.call("SUNIONSTORE", "d", "t", "u");
+            c.call("SDIFFSTORE", "d", "t", "t");
+            c.call("SPOP", "u");
+            c.call("SPOP", "u", "5");
+            c.call("SREM", "t", "2", "3");
+            assertEquals(List.of("new 0:s", "sadd 0:s", "srem 0:s", "srem 0:s", "new 0:t", "sadd 0:t", "srem 0:s",
+                    "del 0:s", "sadd 0:t", "new 0:u", "sadd 0:u", "new 0:d", "sinterstore 0:d", "sunionstore 0:d",
+                    "del 0:d", "spop 0:u", "spop 0:u", "del 0:u", "srem 0:t", "del 0:t"), drain(engine, r));
         }
     }
 
@@ -130,7 +145,15 @@ class WriteHookTest {
             c.call("SET", "d", "4", "EX", "100");          // 1, the expiry included
             c.call("DEL", "a", "b", "nosuch");              // 2
             c.call("RENAME", "c", "e");                     // 1
-            assertEquals(7, engine.call(() -> engine.keyspace().dirty) - before);
+            c.call("SADD", "s", "1", "2", "3", "4", "5");   // 5
+            c.call("SADD", "s", "1", "6");                  // 1
+            c.call("SREM", "s", "1", "2", "nosuch");        // 2
+            c.call("SPOP", "s", "2");                       // 2
+            c.call("SMOVE", "s", "t", "7");                 // 0
+            c.call("SINTERSTORE", "i", "s", "s");           // 1
+            c.call("SPOP", "s", "10");                      // 2
+            c.call("SUNIONSTORE", "i", "nosuch");           // 1 (deleted)
+            assertEquals(21, engine.call(() -> engine.keyspace().dirty) - before);
         }
     }
 
@@ -178,6 +201,9 @@ class WriteHookTest {
                     {"EVAL", "redis.call('incr', KEYS[1]) return redis.call('expire', KEYS[2], 1)", "2", k, k2},
                     {"HSET", k, "f", v, "g", v}, {"HSETNX", k, "h", v}, {"HDEL", k, "f", "g"}, {"HDEL", k, "h"},
                     {"HINCRBY", k, "n", "2"}, {"HINCRBYFLOAT", k, "x", "0.5"}, {"HGETALL", k},
+                    {"SADD", k, v, "x"}, {"SADD", k, v}, {"SREM", k, v, "x"}, {"SPOP", k}, {"SPOP", k, "2"},
+                    {"SMOVE", k, k2, v}, {"SINTERSTORE", k, k2, k}, {"SUNIONSTORE", k2, k, k2}, {"SDIFFSTORE", k, k2},
+                    {"SMEMBERS", k}, {"SRANDMEMBER", k, "-2"},
                     {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
                 };
                 String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];

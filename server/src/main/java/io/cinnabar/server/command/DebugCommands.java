@@ -129,6 +129,15 @@ final class DebugCommands {
             h.forEach((field, value) -> total[0] += serializedLength(field) + serializedLength(value));
             return total[0];
         }
+        if (v instanceof io.cinnabar.server.types.SetValue s) {
+            byte[] intset = s.intsetBytes();
+            if (intset != null) {
+                return serializedLength(intset); // RDB_TYPE_SET_INTSET: the blob as one string
+            }
+            long[] total = {lengthPrefix(s.size())}; // RDB_TYPE_SET: a count, then each member
+            s.forEach(member -> total[0] += serializedLength(member));
+            return total[0];
+        }
         byte[] b = v instanceof byte[] bytes ? bytes : ((RawString) v).toBytes();
         if (b.length <= 11) {
             long n = io.cinnabar.protocol.bytes.Numbers.parseLong(b);

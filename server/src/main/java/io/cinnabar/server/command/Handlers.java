@@ -83,6 +83,24 @@ final class Handlers {
             case "hincrbyfloat" -> HashCommands::hincrbyfloat;
             case "hrandfield" -> HashCommands::hrandfield;
             case "hscan" -> HashCommands::hscan;
+            // sets
+            case "sadd" -> SetCommands::sadd;
+            case "srem" -> SetCommands::srem;
+            case "smove" -> SetCommands::smove;
+            case "sismember" -> SetCommands::sismember;
+            case "smismember" -> SetCommands::smismember;
+            case "scard" -> SetCommands::scard;
+            case "spop" -> SetCommands::spop;
+            case "srandmember" -> SetCommands::srandmember;
+            case "smembers" -> SetCommands::smembers;
+            case "sinter" -> SetCommands::sinter;
+            case "sintercard" -> SetCommands::sintercard;
+            case "sinterstore" -> SetCommands::sinterstore;
+            case "sunion" -> SetCommands::sunion;
+            case "sunionstore" -> SetCommands::sunionstore;
+            case "sdiff" -> SetCommands::sdiff;
+            case "sdiffstore" -> SetCommands::sdiffstore;
+            case "sscan" -> SetCommands::sscan;
             // keys
             case "del" -> KeyCommands::del;
             case "unlink" -> KeyCommands::unlink;

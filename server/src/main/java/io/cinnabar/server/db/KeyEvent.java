@@ -44,6 +44,13 @@ public final class KeyEvent {
     public static final KeyEvent HDEL = new KeyEvent("hdel", HASH);
     public static final KeyEvent HINCRBY = new KeyEvent("hincrby", HASH);
     public static final KeyEvent HINCRBYFLOAT = new KeyEvent("hincrbyfloat", HASH);
+    // sets
+    public static final KeyEvent SADD = new KeyEvent("sadd", SET);
+    public static final KeyEvent SREM = new KeyEvent("srem", SET);
+    public static final KeyEvent SPOP = new KeyEvent("spop", SET);
+    public static final KeyEvent SINTERSTORE = new KeyEvent("sinterstore", SET);
+    public static final KeyEvent SUNIONSTORE = new KeyEvent("sunionstore", SET);
+    public static final KeyEvent SDIFFSTORE = new KeyEvent("sdiffstore", SET);
 
     private final String name;
     private final byte[] nameBytes;

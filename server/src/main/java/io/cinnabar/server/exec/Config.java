@@ -81,6 +81,7 @@ public final class Config {
     private final Num protoMaxBulkLen;
     private final Num hashMaxListpackEntries;
     private final Num hashMaxListpackValue;
+    private final Num setMaxIntsetEntries;
     private final Num clientQueryBufferLimit;
     private final Num slowlogLogSlowerThan;
     private final Num slowlogMaxLen;
@@ -246,7 +247,7 @@ public final class Config {
         mem("maxmemory", null, 0, ULLONG_MAX, 0).refuse(ONLY_ZERO, "maxmemory (eviction)"); // the eviction work
         mem("cluster-link-sendbuf-limit", null, 0, ULLONG_MAX, 0);
         hashMaxListpackEntries = num("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, 512);
-        num("set-max-intset-entries", null, 0, 0, LONG_MAX, 512);
+        setMaxIntsetEntries = num("set-max-intset-entries", null, 0, 0, LONG_MAX, 512);
         num("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, 128);
         mem("active-defrag-ignore-bytes", null, 1, LONG_MAX, 100L << 20);
         hashMaxListpackValue = mem("hash-max-listpack-value", "hash-max-ziplist-value", 0, LONG_MAX, 64);
@@ -574,6 +575,11 @@ public final class Config {
     /** Longest field or value a hash keeps in a listpack. */
     public long hashMaxListpackValue() {
         return hashMaxListpackValue.value;
+    }
+
+    /** Members a set of integers keeps in an intset before it becomes a hash table. */
+    public long setMaxIntsetEntries() {
+        return setMaxIntsetEntries.value;
     }
 
     public long protoMaxBulkLen() {
