@@ -23,6 +23,8 @@ get set setnx setex psetex getset getdel getex mget mset msetnx append strlen in
 incrbyfloat getrange substr setrange lcs
 eval evalsha eval_ro evalsha_ro script
 hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
+lpush rpush lpushx rpushx lpop rpop llen lindex lrange lpos lset linsert lrem ltrim lmove rpoplpush
+blpop brpop brpoplpush blmove
 """.split()
 
 

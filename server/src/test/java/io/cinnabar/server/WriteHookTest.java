@@ -178,6 +178,9 @@ class WriteHookTest {
                     {"EVAL", "redis.call('incr', KEYS[1]) return redis.call('expire', KEYS[2], 1)", "2", k, k2},
                     {"HSET", k, "f", v, "g", v}, {"HSETNX", k, "h", v}, {"HDEL", k, "f", "g"}, {"HDEL", k, "h"},
                     {"HINCRBY", k, "n", "2"}, {"HINCRBYFLOAT", k, "x", "0.5"}, {"HGETALL", k},
+                    {"RPUSH", k, v, v}, {"LPUSH", k, v}, {"LPOP", k}, {"RPOP", k, "2"}, {"LSET", k, "0", v},
+                    {"LINSERT", k, "BEFORE", v, "x"}, {"LREM", k, "0", v}, {"LTRIM", k, "1", "-1"},
+                    {"LMOVE", k, k2, "LEFT", "RIGHT"}, {"RPOPLPUSH", k, k2}, {"BLPOP", k, "0.01"},
                     {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
                 };
                 String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];
