@@ -531,7 +531,7 @@ final class ListCommands {
             c.error("ERR timeout is negative"); // as Redis, whose cast of an overflowing value turns negative
             return -1;
         }
-        long ms = millis.longValue();
+        long ms = millis.setScale(0, java.math.RoundingMode.CEILING).longValue(); // as Redis: a fraction is a whole ms
         if (ms == 0) {
             return 0;
         }

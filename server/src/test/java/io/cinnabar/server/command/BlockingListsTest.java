@@ -108,4 +108,15 @@ class BlockingListsTest {
             assertEquals("*2\r\n$1\r\nq\r\n$1\r\nv\r\n", waiting.readReplyText());
         }
     }
+
+    @Test
+    void aDeadlineInRealTimeIsMetByTheTick() throws Exception {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient waiting = new RespClient(server.port())) {
+            long start = System.nanoTime();
+            assertEquals("*-1\r\n", waiting.call("BRPOP", "q", "0.2"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 150 && millis < 2000, "timed out after " + millis + " ms");
+        }
+    }
 }
