@@ -24,6 +24,8 @@ incrbyfloat getrange substr setrange lcs
 eval evalsha eval_ro evalsha_ro script
 hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
 sadd srem smove sismember smismember scard spop srandmember smembers sinter sintercard sinterstore sunion sunionstore sdiff sdiffstore sscan
+lpush rpush lpushx rpushx lpop rpop llen lindex lrange lpos lset linsert lrem ltrim lmove rpoplpush
+blpop brpop brpoplpush blmove
 """.split()
 
 

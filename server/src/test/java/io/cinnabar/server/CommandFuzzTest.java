@@ -72,8 +72,11 @@ class CommandFuzzTest {
     private enum Mode { RESP2, RESP3, CALL, PCALL }
 
     /** Each command of the table (each subcommand of a container) with its name words and arity. */
-    private record Target(String fullName, String[] words, int arity) {
+    private record Target(String fullName, String[] words, int arity, boolean blocking) {
     }
+
+    /** Timeouts a blocking command gets as its last argument: short, or invalid, so the run never waits. */
+    private static final String[] TIMEOUTS = {"0.001", "0.5", "abc", "-1", "1e20", "0x1"};
 
     static List<CommandSpec> tableCommands() {
         List<CommandSpec> all = new ArrayList<>();
@@ -93,7 +96,8 @@ class CommandFuzzTest {
             if (SKIPPED.contains(spec.fullName)) {
                 continue;
             }
-            targets.add(new Target(spec.fullName, spec.fullName.split("\\|"), spec.arity));
+            targets.add(new Target(spec.fullName, spec.fullName.split("\\|"), spec.arity,
+                    spec.has(io.cinnabar.server.command.CommandFlags.BLOCKING)));
         }
         assertTrue(targets.size() > 80, "the command table is read: " + targets.size());
         return targets;
@@ -134,6 +138,9 @@ class CommandFuzzTest {
                             luaArgs.add(luaString(v));
                         }
                     }
+                    if (t.blocking && argv.size() > t.words.length) {
+                        argv.set(argv.size() - 1, bytes(TIMEOUTS[random.nextInt(TIMEOUTS.length)]));
+                    }
                     byte[][] request;
                     if (mode == Mode.CALL || mode == Mode.PCALL) {
                         String script = "return redis." + (mode == Mode.CALL ? "call" : "pcall") + "("
@@ -149,7 +156,15 @@ class CommandFuzzTest {
                     }
                     byte[] reply;
                     try {
-                        reply = c.callBytes(request);
+                        if (t.blocking && mode.ordinal() < Mode.CALL.ordinal()) {
+                            // a blocked call times out when the server clock passes its (short) deadline
+                            c.send(RespClient.encode(request));
+                            Thread.sleep(2);
+                            server.clock().advance(java.time.Duration.ofDays(1));
+                            reply = c.readReply();
+                        } else {
+                            reply = c.callBytes(request);
+                        }
                     } catch (RuntimeException e) {
                         fail("no reply (connection dropped?) to " + shown + " after " + recent, e);
                         return;

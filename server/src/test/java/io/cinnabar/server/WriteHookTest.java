@@ -204,6 +204,9 @@ class WriteHookTest {
                     {"SADD", k, v, "x"}, {"SADD", k, v}, {"SREM", k, v, "x"}, {"SPOP", k}, {"SPOP", k, "2"},
                     {"SMOVE", k, k2, v}, {"SINTERSTORE", k, k2, k}, {"SUNIONSTORE", k2, k, k2}, {"SDIFFSTORE", k, k2},
                     {"SMEMBERS", k}, {"SRANDMEMBER", k, "-2"},
+                    {"RPUSH", k, v, v}, {"LPUSH", k, v}, {"LPOP", k}, {"RPOP", k, "2"}, {"LSET", k, "0", v},
+                    {"LINSERT", k, "BEFORE", v, "x"}, {"LREM", k, "0", v}, {"LTRIM", k, "1", "-1"},
+                    {"LMOVE", k, k2, "LEFT", "RIGHT"}, {"RPOPLPUSH", k, k2}, {"BLPOP", k, "0.01"},
                     {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
                 };
                 String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];

@@ -9,6 +9,7 @@ import io.cinnabar.server.types.RawString;
 import io.cinnabar.server.types.Strings;
 import io.cinnabar.server.types.Digest;
 import io.cinnabar.server.types.HashValue;
+import io.cinnabar.server.types.ListValue;
 import io.cinnabar.server.types.Types;
 import java.nio.charset.StandardCharsets;
 
@@ -108,7 +109,20 @@ final class DebugCommands {
         c.reply.simple("Value at:0x" + Long.toHexString(0x7f0000000000L | System.identityHashCode(e.value))
                 + " refcount:" + refcount + " encoding:" + Types.encoding(e.value)
                 + " serializedlength:" + serializedLength(e.value)
-                + " lru:" + e.lru + " lru_seconds_idle:" + c.engine.keyspace().idleMillis(e) / 1000);
+                + " lru:" + e.lru + " lru_seconds_idle:" + c.engine.keyspace().idleMillis(e) / 1000
+                + (e.value instanceof ListValue l ? quicklistInfo(l) : ""));
+    }
+
+    /** debugCommand's extra fields for a quicklist: nodes, average fill, the fill setting, sizes. */
+    private static String quicklistInfo(ListValue l) {
+        java.util.List<byte[]> nodes = l.nodeBytes();
+        long bytes = 0;
+        for (byte[] node : nodes) {
+            bytes += node.length;
+        }
+        return " ql_nodes:" + nodes.size() + " ql_avg_node:"
+                + String.format(java.util.Locale.ROOT, "%.2f", nodes.isEmpty() ? 0.0 : (double) l.size() / nodes.size())
+                + " ql_listpack_max:" + l.fill() + " ql_compressed:0 ql_uncompressed_size:" + bytes;
     }
 
     /**
@@ -119,6 +133,13 @@ final class DebugCommands {
     static long serializedLength(Object v) {
         if (v instanceof Long n) {
             return integerLength(n);
+        }
+        if (v instanceof ListValue l) { // RDB_TYPE_LIST_QUICKLIST_2: a node count, then each node's container and blob
+            long total = lengthPrefix(l.nodeBytes().size());
+            for (byte[] node : l.nodeBytes()) {
+                total += 1 + serializedLength(node);
+            }
+            return total;
         }
         if (v instanceof HashValue h) {
             byte[] listpack = h.listpackBytes();

@@ -101,6 +101,27 @@ final class Handlers {
             case "sdiff" -> SetCommands::sdiff;
             case "sdiffstore" -> SetCommands::sdiffstore;
             case "sscan" -> SetCommands::sscan;
+            // lists
+            case "lpush" -> ListCommands::lpush;
+            case "rpush" -> ListCommands::rpush;
+            case "lpushx" -> ListCommands::lpushx;
+            case "rpushx" -> ListCommands::rpushx;
+            case "lpop" -> ListCommands::lpop;
+            case "rpop" -> ListCommands::rpop;
+            case "llen" -> ListCommands::llen;
+            case "lindex" -> ListCommands::lindex;
+            case "lrange" -> ListCommands::lrange;
+            case "lpos" -> ListCommands::lpos;
+            case "lset" -> ListCommands::lset;
+            case "linsert" -> ListCommands::linsert;
+            case "lrem" -> ListCommands::lrem;
+            case "ltrim" -> ListCommands::ltrim;
+            case "lmove" -> ListCommands::lmove;
+            case "rpoplpush" -> ListCommands::rpoplpush;
+            case "blpop" -> ListCommands::blpop;
+            case "brpop" -> ListCommands::brpop;
+            case "brpoplpush" -> ListCommands::brpoplpush;
+            case "blmove" -> ListCommands::blmove;
             // keys
             case "del" -> KeyCommands::del;
             case "unlink" -> KeyCommands::unlink;

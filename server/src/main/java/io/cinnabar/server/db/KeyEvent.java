@@ -52,6 +52,16 @@ public final class KeyEvent {
     public static final KeyEvent SUNIONSTORE = new KeyEvent("sunionstore", SET);
     public static final KeyEvent SDIFFSTORE = new KeyEvent("sdiffstore", SET);
 
+    // lists
+    public static final KeyEvent LPUSH = new KeyEvent("lpush", LIST);
+    public static final KeyEvent RPUSH = new KeyEvent("rpush", LIST);
+    public static final KeyEvent LPOP = new KeyEvent("lpop", LIST);
+    public static final KeyEvent RPOP = new KeyEvent("rpop", LIST);
+    public static final KeyEvent LSET = new KeyEvent("lset", LIST);
+    public static final KeyEvent LINSERT = new KeyEvent("linsert", LIST);
+    public static final KeyEvent LREM = new KeyEvent("lrem", LIST);
+    public static final KeyEvent LTRIM = new KeyEvent("ltrim", LIST);
+
     private final String name;
     private final byte[] nameBytes;
     private final int type;

@@ -79,6 +79,7 @@ public final class Config {
     private final Num tcpKeepalive;
     private final Num tcpBacklog;
     private final Num protoMaxBulkLen;
+    private final Num listMaxListpackSize;
     private final Num hashMaxListpackEntries;
     private final Num hashMaxListpackValue;
     private final Num setMaxIntsetEntries;
@@ -198,7 +199,7 @@ public final class Config {
         num("io-threads", null, I, 1, 128, 1);
         num("auto-aof-rewrite-percentage", null, 0, 0, INT_MAX, 100);
         num("cluster-replica-validity-factor", "cluster-slave-validity-factor", 0, 0, INT_MAX, 10);
-        num("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX, -2);
+        listMaxListpackSize = num("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX, -2);
         tcpKeepalive = num("tcp-keepalive", null, 0, 0, INT_MAX, 300);
         num("cluster-migration-barrier", null, 0, 0, INT_MAX, 1);
         num("active-defrag-cycle-min", null, 0, 1, 99, 1);
@@ -565,6 +566,11 @@ public final class Config {
 
     public int tcpBacklog() {
         return (int) tcpBacklog.value;
+    }
+
+    /** How full a list's listpack nodes get: a count of entries, or -1..-5 for 4..64 KB. */
+    public long listMaxListpackSize() {
+        return listMaxListpackSize.value;
     }
 
     /** Entries a hash keeps in a listpack before it becomes a hash table. */
