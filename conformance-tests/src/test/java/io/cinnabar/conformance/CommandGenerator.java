@@ -244,7 +244,7 @@ final class CommandGenerator {
         List<String> a = new ArrayList<>();
         Compare compare = Compare.EXACT;
         int r = random.nextInt(100);
-        switch (random.nextInt(64)) {
+        switch (random.nextInt(80)) {
             case 0 -> add(a, "GET", key());
             case 1 -> setCommand(a);
             case 2 -> add(a, "SETNX", key(), value());
@@ -440,6 +440,68 @@ final class CommandGenerator {
                 }
             }
             case 63 -> add(a, pick(new String[] {"TYPE", "OBJECT"}), key());
+            // lists: every list command is deterministic
+            case 64, 65 -> {
+                add(a, pick(new String[] {"LPUSH", "RPUSH", "LPUSHX", "RPUSHX"}), key());
+                for (int i = random.nextInt(3); i >= 0; i--) {
+                    a.add(random.nextBoolean() ? field() : value());
+                }
+            }
+            case 66 -> {
+                add(a, pick(new String[] {"LPOP", "RPOP"}), key());
+                if (r < 40) {
+                    a.add(pick(new String[] {"0", "1", "3", "-1", "abc", "100"}));
+                }
+            }
+            case 67 -> add(a, "LRANGE", key(), number(), number());
+            case 68 -> add(a, pick(new String[] {"LINDEX", "LLEN"}), key(), number());
+            case 69 -> add(a, "LSET", key(), number(), value());
+            case 70 -> add(a, "LINSERT", key(), pick(new String[] {"BEFORE", "after", "middle"}), field(), value());
+            case 71 -> add(a, r < 50 ? "LREM" : "LTRIM", key(), number(), r < 50 ? field() : number());
+            case 72 -> {
+                add(a, "LPOS", key(), field());
+                if (r < 60) {
+                    add(a, pick(new String[] {"RANK", "COUNT", "MAXLEN", "rank"}), number());
+                }
+            }
+            case 73 -> {
+                if (r < 50) {
+                    add(a, "LMOVE", key(), key(), pick(new String[] {"LEFT", "RIGHT", "UP"}),
+                            pick(new String[] {"LEFT", "RIGHT"}));
+                } else if (r < 80) {
+                    add(a, "RPOPLPUSH", key(), key());
+                } else {
+                    // blocking forms with a short timeout: served at once, or both servers time out
+                    add(a, r < 90 ? "BLPOP" : "BRPOP", key(), key(), pick(new String[] {"0.01", "abc", "-1"}));
+                }
+            }
+            // sets: members in a table come back in the hash function's order (compared unordered), and only
+            // deterministic pops (all of a set)
+            case 74, 75 -> {
+                add(a, r < 70 ? "SADD" : "SREM", key());
+                for (int i = random.nextInt(3); i >= 0; i--) {
+                    a.add(r % 2 == 0 ? Integer.toString(random.nextInt(30) - 5) : field());
+                }
+            }
+            case 76 -> add(a, pick(new String[] {"SCARD", "SISMEMBER", "SMISMEMBER"}), key(), field(), field());
+            case 77 -> {
+                add(a, pick(new String[] {"SMEMBERS", "SINTER", "SUNION", "SDIFF"}), key());
+                if (r < 60 && !a.get(0).equals("SMEMBERS")) {
+                    a.add(key());
+                }
+                compare = Compare.UNORDERED;
+            }
+            case 78 -> {
+                add(a, pick(new String[] {"SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"}), key(), key(), key());
+            }
+            case 79 -> {
+                if (r < 50) {
+                    add(a, "SMOVE", key(), key(), field());
+                } else {
+                    add(a, "SPOP", key(), "100"); // all of it
+                    compare = Compare.UNORDERED;
+                }
+            }
             default -> add(a, "EXISTS", key(), key(), key());
         }
         byte[][] argv = new byte[a.size()][];

@@ -18,6 +18,8 @@ import java.util.List;
 /** List commands, as t_list.c in Redis 7.0, with the blocking ones parked in {@link BlockedClients}. */
 final class ListCommands {
     private static final ErrorReply NOT_POSITIVE = Errors.of("ERR value is out of range, must be positive");
+    private static final ErrorReply COUNT_NEGATIVE = Errors.of("ERR COUNT can't be negative");
+    private static final ErrorReply MAXLEN_NEGATIVE = Errors.of("ERR MAXLEN can't be negative");
     private static final byte[] LPOP = "LPOP".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RPOP = "RPOP".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LMOVE = "LMOVE".getBytes(StandardCharsets.US_ASCII);
@@ -170,16 +172,20 @@ final class ListCommands {
     }
 
     static void lindex(Client c) {
-        if (!Args.longArg(c, 2)) {
-            return;
-        }
-        long index = c.parsedLong;
+        // as lindexCommand: the key first, then the index
         boolean[] wrong = new boolean[1];
         ListValue l = read(c, c.argv[1], wrong);
         if (wrong[0]) {
             return;
         }
-        byte[] element = l == null ? null : l.get(index);
+        if (l == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        if (!Args.longArg(c, 2)) {
+            return;
+        }
+        byte[] element = l.get(c.parsedLong);
         if (element == null) {
             c.reply.nullBulk();
         } else {
@@ -244,24 +250,17 @@ final class ListCommands {
                 }
                 j++;
             } else if (Args.is(c.argv[j], "count") && more) {
-                if (!Args.longArg(c, j + 1)) {
+                // getPositiveLongFromObjectOrReply: its message for anything but a non-negative integer
+                if (!Args.longArg(c, j + 1, 0, Long.MAX_VALUE, COUNT_NEGATIVE)) {
                     return;
                 }
                 count = c.parsedLong;
-                if (count < 0) {
-                    c.error("ERR COUNT can't be negative");
-                    return;
-                }
                 j++;
             } else if (Args.is(c.argv[j], "maxlen") && more) {
-                if (!Args.longArg(c, j + 1)) {
+                if (!Args.longArg(c, j + 1, 0, Long.MAX_VALUE, MAXLEN_NEGATIVE)) {
                     return;
                 }
                 maxlen = c.parsedLong;
-                if (maxlen < 0) {
-                    c.error("ERR MAXLEN can't be negative");
-                    return;
-                }
                 j++;
             } else {
                 c.syntaxError();
@@ -330,10 +329,7 @@ final class ListCommands {
     // ---- changes in place ----
 
     static void lset(Client c) {
-        if (!Args.longArg(c, 2)) {
-            return;
-        }
-        long index = c.parsedLong;
+        // as lsetCommand: the key first, then the index
         byte[] key = c.argv[1];
         Dict.Entry e = c.db.lookupWrite(key);
         if (e == null) {
@@ -344,6 +340,10 @@ final class ListCommands {
             c.wrongType();
             return;
         }
+        if (!Args.longArg(c, 2)) {
+            return;
+        }
+        long index = c.parsedLong;
         if (!l.set(index, c.argv[3])) {
             c.error("ERR index out of range");
             return;
