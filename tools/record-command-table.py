@@ -23,6 +23,9 @@ get set setnx setex psetex getset getdel getex mget mset msetnx append strlen in
 incrbyfloat getrange substr setrange lcs
 eval evalsha eval_ro evalsha_ro script
 hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
+zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangestore zrevrange zrangebyscore
+zrevrangebyscore zrangebylex zrevrangebylex zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop
+zrandmember zscan
 """.split()
 
 

@@ -9,6 +9,7 @@ import io.cinnabar.server.types.RawString;
 import io.cinnabar.server.types.Strings;
 import io.cinnabar.server.types.Digest;
 import io.cinnabar.server.types.HashValue;
+import io.cinnabar.server.types.ZSetValue;
 import io.cinnabar.server.types.Types;
 import java.nio.charset.StandardCharsets;
 
@@ -127,6 +128,15 @@ final class DebugCommands {
             }
             long[] total = {lengthPrefix(h.size())}; // RDB_TYPE_HASH: a count, then each field and value
             h.forEach((field, value) -> total[0] += serializedLength(field) + serializedLength(value));
+            return total[0];
+        }
+        if (v instanceof ZSetValue z) {
+            byte[] listpack = z.listpackBytes();
+            if (listpack != null) {
+                return serializedLength(listpack); // RDB_TYPE_ZSET_LISTPACK: the blob as one string
+            }
+            long[] total = {lengthPrefix(z.size())}; // RDB_TYPE_ZSET_2: a count, then members and binary scores
+            z.forEach((member, score) -> total[0] += serializedLength(member) + 8);
             return total[0];
         }
         byte[] b = v instanceof byte[] bytes ? bytes : ((RawString) v).toBytes();

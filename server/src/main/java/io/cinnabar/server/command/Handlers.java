@@ -83,6 +83,32 @@ final class Handlers {
             case "hincrbyfloat" -> HashCommands::hincrbyfloat;
             case "hrandfield" -> HashCommands::hrandfield;
             case "hscan" -> HashCommands::hscan;
+            // sorted sets
+            case "zadd" -> ZSetCommands::zadd;
+            case "zincrby" -> ZSetCommands::zincrby;
+            case "zrem" -> ZSetCommands::zrem;
+            case "zcard" -> ZSetCommands::zcard;
+            case "zscore" -> ZSetCommands::zscore;
+            case "zmscore" -> ZSetCommands::zmscore;
+            case "zrank" -> ZSetCommands::zrank;
+            case "zrevrank" -> ZSetCommands::zrevrank;
+            case "zcount" -> ZSetCommands::zcount;
+            case "zlexcount" -> ZSetCommands::zlexcount;
+            case "zrange" -> ZSetCommands::zrange;
+            case "zrangestore" -> ZSetCommands::zrangestore;
+            case "zrevrange" -> ZSetCommands::zrevrange;
+            case "zrangebyscore" -> ZSetCommands::zrangebyscore;
+            case "zrevrangebyscore" -> ZSetCommands::zrevrangebyscore;
+            case "zrangebylex" -> ZSetCommands::zrangebylex;
+            case "zrevrangebylex" -> ZSetCommands::zrevrangebylex;
+            case "zremrangebyrank" -> ZSetCommands::zremrangebyrank;
+            case "zremrangebyscore" -> ZSetCommands::zremrangebyscore;
+            case "zremrangebylex" -> ZSetCommands::zremrangebylex;
+            case "zpopmin" -> ZSetCommands::zpopmin;
+            case "zpopmax" -> ZSetCommands::zpopmax;
+            case "zmpop" -> ZSetCommands::zmpop;
+            case "zrandmember" -> ZSetCommands::zrandmember;
+            case "zscan" -> ZSetCommands::zscan;
             // keys
             case "del" -> KeyCommands::del;
             case "unlink" -> KeyCommands::unlink;
