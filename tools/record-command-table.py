@@ -25,7 +25,7 @@ eval evalsha eval_ro evalsha_ro script
 hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
 zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangestore zrevrange zrangebyscore
 zrevrangebyscore zrangebylex zrevrangebylex zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop
-zrandmember zscan
+zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zintercard
 """.split()
 
 

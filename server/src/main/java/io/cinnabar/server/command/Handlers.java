@@ -109,6 +109,13 @@ final class Handlers {
             case "zmpop" -> ZSetCommands::zmpop;
             case "zrandmember" -> ZSetCommands::zrandmember;
             case "zscan" -> ZSetCommands::zscan;
+            case "zunion" -> ZSetCommands::zunion;
+            case "zinter" -> ZSetCommands::zinter;
+            case "zdiff" -> ZSetCommands::zdiff;
+            case "zunionstore" -> ZSetCommands::zunionstore;
+            case "zinterstore" -> ZSetCommands::zinterstore;
+            case "zdiffstore" -> ZSetCommands::zdiffstore;
+            case "zintercard" -> ZSetCommands::zintercard;
             // keys
             case "del" -> KeyCommands::del;
             case "unlink" -> KeyCommands::unlink;

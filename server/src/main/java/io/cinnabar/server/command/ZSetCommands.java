@@ -870,6 +870,252 @@ final class ZSetCommands {
         }
     }
 
+    // ------------------------------------------------------------------ ZUNION ZINTER ZDIFF ZINTERCARD
+
+    private static final int UNION = 0, INTER = 1, DIFF = 2;
+    private static final int SUM = 0, MIN = 1, MAX = 2;
+
+    static void zunion(Client c) {
+        setOp(c, null, 1, UNION, false);
+    }
+
+    static void zinter(Client c) {
+        setOp(c, null, 1, INTER, false);
+    }
+
+    static void zdiff(Client c) {
+        setOp(c, null, 1, DIFF, false);
+    }
+
+    static void zunionstore(Client c) {
+        setOp(c, c.argv[1], 2, UNION, false);
+    }
+
+    static void zinterstore(Client c) {
+        setOp(c, c.argv[1], 2, INTER, false);
+    }
+
+    static void zdiffstore(Client c) {
+        setOp(c, c.argv[1], 2, DIFF, false);
+    }
+
+    static void zintercard(Client c) {
+        setOp(c, null, 1, INTER, true);
+    }
+
+    private static double aggregate(double target, double value, int aggregate) {
+        if (aggregate == SUM) {
+            double sum = target + value;
+            return Double.isNaN(sum) ? 0.0 : sum; // +inf plus -inf counts as 0
+        }
+        if (aggregate == MIN) {
+            return value < target ? value : target;
+        }
+        return value > target ? value : target;
+    }
+
+    /** zunionInterDiffGenericCommand. */
+    private static void setOp(Client c, byte[] dst, int numKeysIdx, int op, boolean cardinalityOnly) {
+        if (!Args.longArg(c, numKeysIdx)) {
+            return;
+        }
+        long setNum = c.parsedLong;
+        if (setNum < 1) {
+            c.error("ERR at least 1 input key is needed for '" + c.cmd.fullName + "' command");
+            return;
+        }
+        if (setNum > c.argc - (numKeysIdx + 1)) {
+            c.syntaxError();
+            return;
+        }
+        int n = (int) setNum;
+        ZSetValue[] src = new ZSetValue[n];
+        double[] weights = new double[n];
+        int j = numKeysIdx + 1;
+        for (int i = 0; i < n; i++, j++) {
+            Dict.Entry e = dst != null ? c.db.lookupWrite(c.argv[j]) : c.db.lookupRead(c.argv[j]);
+            if (e != null) {
+                if (!(e.value instanceof ZSetValue z)) {
+                    c.wrongType();
+                    return;
+                }
+                src[i] = z;
+            }
+            weights[i] = 1.0;
+        }
+        int aggregate = SUM;
+        boolean withScores = false;
+        long limit = 0;
+        int remaining = c.argc - j;
+        while (remaining > 0) {
+            byte[] a = c.argv[j];
+            if (op != DIFF && !cardinalityOnly && remaining >= n + 1 && Args.is(a, "weights")) {
+                j++;
+                remaining--;
+                for (int i = 0; i < n; i++, j++, remaining--) {
+                    weights[i] = ZSetValue.parseScore(c.argv[j]);
+                    if (Double.isNaN(weights[i])) {
+                        c.error("ERR weight value is not a float");
+                        return;
+                    }
+                }
+            } else if (op != DIFF && !cardinalityOnly && remaining >= 2 && Args.is(a, "aggregate")) {
+                j++;
+                remaining--;
+                if (Args.is(c.argv[j], "sum")) {
+                    aggregate = SUM;
+                } else if (Args.is(c.argv[j], "min")) {
+                    aggregate = MIN;
+                } else if (Args.is(c.argv[j], "max")) {
+                    aggregate = MAX;
+                } else {
+                    c.syntaxError();
+                    return;
+                }
+                j++;
+                remaining--;
+            } else if (dst == null && !cardinalityOnly && Args.is(a, "withscores")) {
+                j++;
+                remaining--;
+                withScores = true;
+            } else if (cardinalityOnly && remaining >= 2 && Args.is(a, "limit")) {
+                j++;
+                remaining--;
+                ErrorReply negative = Errors.of("ERR LIMIT can't be negative");
+                if (!Args.longArg(c, j, 0, Long.MAX_VALUE, negative)) {
+                    return;
+                }
+                limit = c.parsedLong;
+                j++;
+                remaining--;
+            } else {
+                c.syntaxError();
+                return;
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (op != DIFF) { // smallest first, as Redis sorts its inputs
+            java.util.Arrays.sort(order, (x, y) -> Integer.compare(length(src[x]), length(src[y])));
+        }
+        List<byte[]> members = new ArrayList<>();
+        it.unimi.dsi.fastutil.doubles.DoubleArrayList scores = new it.unimi.dsi.fastutil.doubles.DoubleArrayList();
+        long cardinality = 0;
+        if (op == INTER) {
+            ZSetValue first = src[order[0]];
+            if (length(first) > 0) {
+                for (ZSetValue.Cursor cur = first.at(0); cur.valid(); cur.next()) {
+                    byte[] member = cur.member();
+                    double own = cur.score();
+                    double score = weights[order[0]] * own;
+                    if (Double.isNaN(score)) {
+                        score = 0;
+                    }
+                    int k;
+                    for (k = 1; k < n; k++) {
+                        ZSetValue other = src[order[k]];
+                        double value = other == first ? own : other.score(member);
+                        if (Double.isNaN(value)) {
+                            break;
+                        }
+                        score = aggregate(score, value * weights[order[k]], aggregate);
+                    }
+                    if (k == n) {
+                        if (cardinalityOnly) {
+                            cardinality++;
+                            if (limit != 0 && cardinality >= limit) {
+                                break;
+                            }
+                        } else {
+                            members.add(member);
+                            scores.add(score);
+                        }
+                    }
+                }
+            }
+        } else if (op == UNION) {
+            it.unimi.dsi.fastutil.objects.Object2DoubleLinkedOpenCustomHashMap<byte[]> acc =
+                    new it.unimi.dsi.fastutil.objects.Object2DoubleLinkedOpenCustomHashMap<>(
+                            it.unimi.dsi.fastutil.bytes.ByteArrays.HASH_STRATEGY);
+            for (int i = 0; i < n; i++) {
+                ZSetValue z = src[order[i]];
+                double w = weights[order[i]];
+                if (length(z) == 0) {
+                    continue;
+                }
+                int aggr = aggregate;
+                z.forEach((member, s) -> {
+                    double score = w * s;
+                    if (Double.isNaN(score)) {
+                        score = 0;
+                    }
+                    if (acc.containsKey(member)) {
+                        acc.put(member, aggregate(acc.getDouble(member), score, aggr));
+                    } else {
+                        acc.put(member, score);
+                    }
+                });
+            }
+            for (var e : acc.object2DoubleEntrySet()) {
+                members.add(e.getKey());
+                scores.add(e.getDoubleValue());
+            }
+        } else {
+            ZSetValue first = src[0];
+            if (length(first) > 0) {
+                for (ZSetValue.Cursor cur = first.at(0); cur.valid(); cur.next()) {
+                    byte[] member = cur.member();
+                    boolean found = false;
+                    for (int k = 1; k < n && !found; k++) {
+                        found = src[k] != null && !Double.isNaN(src[k].score(member));
+                    }
+                    if (!found) {
+                        members.add(member);
+                        scores.add(cur.score());
+                    }
+                }
+            }
+        }
+        if (cardinalityOnly) {
+            c.reply.integer(cardinality);
+            return;
+        }
+        int maxLength = 0;
+        for (byte[] m : members) {
+            maxLength = Math.max(maxLength, m.length);
+        }
+        boolean listpack = dst != null && members.size() <= maxEntries(c) && maxLength <= maxValue(c);
+        ZSetValue result = new ZSetValue(!listpack);
+        for (int i = 0; i < members.size(); i++) {
+            result.set(members.get(i), scores.getDouble(i), Long.MAX_VALUE, Long.MAX_VALUE);
+        }
+        if (dst != null) {
+            if (result.size() > 0) {
+                c.db.set(dst, result, false);
+                c.reply.integer(result.size());
+                c.db.modified(dst, op == UNION ? KeyEvent.ZUNIONSTORE
+                        : op == INTER ? KeyEvent.ZINTERSTORE : KeyEvent.ZDIFFSTORE);
+            } else {
+                c.reply.raw(Replies.ZERO);
+                if (c.db.delete(dst)) {
+                    c.db.modified(dst, KeyEvent.DEL, 0);
+                }
+            }
+            return;
+        }
+        boolean resp3 = c.reply.protocol() >= 3;
+        c.reply.array(withScores && !resp3 ? result.size() * 2 : result.size());
+        for (ZSetValue.Cursor cur = result.at(0); cur.valid(); cur.next()) {
+            writePair(c, cur.member(), cur.score(), withScores, resp3);
+        }
+    }
+
+    private static int length(ZSetValue z) {
+        return z == null ? 0 : z.size();
+    }
+
     // ------------------------------------------------------------------ ZSCAN
 
     /** ZSCAN: a listpack answers whole; so does a skiplist here (cursor 0), which Redis scans through its dict. */
