@@ -117,6 +117,19 @@ class WriteHookTest {
             c.call("HDEL", "h", "b");
             assertEquals(List.of("new 0:h", "hset 0:h", "hincrby 0:h", "hincrbyfloat 0:h", "hdel 0:h", "hdel 0:h",
                     "del 0:h"), drain(engine, r));
+            c.call("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d");
+            c.call("ZADD", "z", "NX", "1", "a");
+            c.call("ZINCRBY", "z", "1", "a");
+            c.call("ZREM", "z", "a", "nosuch");
+            c.call("ZREMRANGEBYSCORE", "z", "2", "2");
+            c.call("ZRANGESTORE", "z2", "z", "0", "-1");
+            c.call("ZUNIONSTORE", "z3", "2", "z", "z2");
+            c.call("ZINTERSTORE", "z3", "1", "nosuch");
+            c.call("ZPOPMIN", "z");
+            c.call("ZMPOP", "1", "z", "MAX");
+            assertEquals(List.of("new 0:z", "zadd 0:z", "zincr 0:z", "zrem 0:z", "zremrangebyscore 0:z", "new 0:z2",
+                    "zrangestore 0:z2", "new 0:z3", "zunionstore 0:z3", "del 0:z3", "zpopmin 0:z", "zpopmax 0:z",
+                    "del 0:z"), drain(engine, r));
         }
     }
 
@@ -178,6 +191,12 @@ class WriteHookTest {
                     {"EVAL", "redis.call('incr', KEYS[1]) return redis.call('expire', KEYS[2], 1)", "2", k, k2},
                     {"HSET", k, "f", v, "g", v}, {"HSETNX", k, "h", v}, {"HDEL", k, "f", "g"}, {"HDEL", k, "h"},
                     {"HINCRBY", k, "n", "2"}, {"HINCRBYFLOAT", k, "x", "0.5"}, {"HGETALL", k},
+                    {"ZADD", k, v, "m", "1", v}, {"ZADD", k, "GT", "CH", v, "m"}, {"ZINCRBY", k, "1.5", "x"},
+                    {"ZREM", k, "m", v}, {"ZREMRANGEBYRANK", k, "0", "0"}, {"ZREMRANGEBYSCORE", k, "-inf", v},
+                    {"ZREMRANGEBYLEX", k, "-", "[m"}, {"ZPOPMIN", k}, {"ZPOPMAX", k, "2"},
+                    {"ZMPOP", "2", k, k2, "MIN", "COUNT", "2"}, {"ZRANGESTORE", k2, k, "0", "1"},
+                    {"ZUNIONSTORE", k2, "2", k, k2}, {"ZINTERSTORE", k2, "2", k, k2}, {"ZDIFFSTORE", k2, "2", k, k2},
+                    {"ZRANGE", k, "0", "-1"},
                     {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
                 };
                 String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];
