@@ -369,8 +369,18 @@ final class ZSetCommands {
             return;
         }
         long first = z.firstRank(range);
-        long last = z.lastRank(range);
-        c.reply.integer(first < z.size() && last >= first ? last - first + 1 : 0);
+        if (first >= z.size()) {
+            c.reply.raw(Replies.ZERO);
+        } else if (z.isListpack()) {
+            c.reply.integer(z.walk(range, first, false)); // zzl: counts on while at most the maximum
+        } else {
+            long count = z.size() - first; // zslGetRank arithmetic over the first and last in range
+            long last = z.lastRank(range);
+            if (last >= 0) {
+                count -= z.size() - (last + 1);
+            }
+            c.reply.integer(count);
+        }
     }
 
     private static final int AUTO = 0, RANK = 1, SCORE = 2, LEX = 3;
@@ -507,9 +517,23 @@ final class ZSetCommands {
                     from = reverse ? size - 1 - start : start;
                     count = end - start + 1;
                 }
+            } else if (lexRange != null) {
+                // as Redis: from the first (last) member in range skip offset members, then take while in range
+                long edge = reverse ? z.lastRank(lexRange) : z.firstRank(lexRange);
+                if (edge >= 0 && edge < size && offset >= 0 && limit != 0) {
+                    long startRank = reverse ? edge - offset : edge + offset;
+                    if (startRank >= 0 && startRank < size) {
+                        long n = z.walk(lexRange, startRank, reverse);
+                        if (limit > 0) {
+                            n = Math.min(n, limit);
+                        }
+                        from = startRank;
+                        count = n;
+                    }
+                }
             } else {
-                long first = scoreRange != null ? z.firstRank(scoreRange) : z.firstRank(lexRange);
-                long last = scoreRange != null ? z.lastRank(scoreRange) : z.lastRank(lexRange);
+                long first = z.firstRank(scoreRange);
+                long last = z.lastRank(scoreRange);
                 if (first < size && last >= first && offset >= 0 && limit != 0) {
                     long n = last - first + 1 - offset;
                     if (limit > 0) {
@@ -643,13 +667,20 @@ final class ZSetCommands {
             if (end >= size) {
                 end = size - 1;
             }
-        } else {
-            start = scoreRange != null ? z.firstRank(scoreRange) : z.firstRank(lexRange);
-            end = scoreRange != null ? z.lastRank(scoreRange) : z.lastRank(lexRange);
+        } else if (scoreRange != null) {
+            start = z.firstRank(scoreRange);
+            end = z.lastRank(scoreRange);
         }
-        long deleted = start < size && end >= start ? end - start + 1 : 0;
+        long deleted;
+        if (lexRange != null) {
+            deleted = z.removeRange(lexRange);
+        } else {
+            deleted = start < size && end >= start ? end - start + 1 : 0;
+            if (deleted > 0) {
+                z.removeRanks(start, end);
+            }
+        }
         if (deleted > 0) {
-            z.removeRanks(start, end);
             c.db.modified(key, rangeType == RANK ? KeyEvent.ZREMRANGEBYRANK
                     : rangeType == SCORE ? KeyEvent.ZREMRANGEBYSCORE : KeyEvent.ZREMRANGEBYLEX, deleted);
             removeIfEmpty(c, key, z);

@@ -281,7 +281,7 @@ public final class ZSetValue implements Value {
             SkipList.Node x = index.list().firstInRange(range);
             return x == null ? size() : index.list().rank(x.member(), x.score());
         }
-        if (range.isEmpty()) {
+        if (!listpackInRange(range)) {
             return size();
         }
         long rank = 0;
@@ -299,7 +299,7 @@ public final class ZSetValue implements Value {
             SkipList.Node x = index.list().lastInRange(range);
             return x == null ? -1 : index.list().rank(x.member(), x.score());
         }
-        if (range.isEmpty()) {
+        if (!listpackInRange(range)) {
             return -1;
         }
         long rank = size() - 1;
@@ -310,6 +310,51 @@ public final class ZSetValue implements Value {
             }
         }
         return -1;
+    }
+
+    /** zzlIsInLexRange: the last member at least the minimum and the first at most the maximum. */
+    private boolean listpackInRange(SkipList.LexRange range) {
+        if (range.isEmpty() || listpack.size() == 0) {
+            return false;
+        }
+        return range.aboveMin(listpack.bytesAt(listpack.prev(listpack.last())))
+                && range.belowMax(listpack.bytesAt(listpack.first()));
+    }
+
+    /**
+     * How many elements from rank {@code from} on (downwards when {@code reverse}) stay inside the range's far
+     * bound (the maximum going up, the minimum going down), as Redis's range loops stop.
+     */
+    public long walk(SkipList.LexRange range, long from, boolean reverse) {
+        long n = 0;
+        for (Cursor c = at(from); c.valid(); n++) {
+            byte[] m = c.member();
+            if (reverse ? !range.aboveMin(m) : !range.belowMax(m)) {
+                break;
+            }
+            if (reverse) {
+                c.prev();
+            } else {
+                c.next();
+            }
+        }
+        return n;
+    }
+
+    /** ZREMRANGEBYLEX: zslDeleteRangeByLex or zzlDeleteRangeByLex; returns how many were removed. */
+    public long removeRange(SkipList.LexRange range) {
+        if (index != null) {
+            return index.removeRangeByLex(range, null);
+        }
+        long first = firstRank(range);
+        if (first >= size()) {
+            return 0;
+        }
+        long n = walk(range, first, false);
+        if (n > 0) {
+            removeRanks(first, first + n - 1);
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ walking
