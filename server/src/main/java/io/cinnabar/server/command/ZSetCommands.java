@@ -715,10 +715,6 @@ final class ZSetCommands {
                 return;
             }
             count = c.parsedLong;
-            if (count == 0) {
-                c.reply.array(0);
-                return;
-            }
         }
         pop(c, 1, 1, max, false, count, c.reply.protocol() >= 3 && c.argc == 3, false);
     }
@@ -744,6 +740,10 @@ final class ZSetCommands {
             } else {
                 c.reply.array(0);
             }
+            return;
+        }
+        if (count == 0) { // ZPOPMIN/ZPOPMAX with count 0, answered after the type check
+            c.reply.array(0);
             return;
         }
         if (count == -1) {

@@ -108,21 +108,22 @@ public final class ZSetValue implements Value {
                 }
             }
         }
-        return (negative ? -value : value) + 0.0; // a -0 score is stored as 0, as Redis 7.0 does
+        return negative ? -value : value;
     }
 
     private static boolean isSpace(byte b) {
         return b == ' ' || (b >= '\t' && b <= '\r');
     }
 
-    /** d2string: how a listpack stores a score (an integral one within 2^52 as its integer text). */
+    /**
+     * d2string: how a listpack stores a score (an integral one within 2^52 as its integer text, so -0 becomes 0
+     * while a skiplist keeps it).
+     */
     static byte[] d2string(double value) {
         if (Double.isInfinite(value)) {
             return (value > 0 ? "inf" : "-inf").getBytes(StandardCharsets.US_ASCII);
         }
-        if (value == 0) {
-            return (1.0 / value < 0 ? "-0" : "0").getBytes(StandardCharsets.US_ASCII);
-        }
+        // Redis 7.0's d2string has no case for zero: -0 passes the integral test and is written "0"
         if (value > -4503599627370495.0 && value < 4503599627370496.0 && value == (double) (long) value) {
             return Long.toString((long) value).getBytes(StandardCharsets.US_ASCII);
         }

@@ -201,7 +201,8 @@ class ZSetValueTest {
         assertEquals(16.0, ZSetValue.parseScore(b("0x10")));
         assertEquals(0.5, ZSetValue.parseScore(b(".5")));
         assertEquals(5.0, ZSetValue.parseScore(b("5.")));
-        assertEquals(Double.doubleToLongBits(0.0), Double.doubleToLongBits(ZSetValue.parseScore(b("-0"))));
+        assertEquals(Double.doubleToLongBits(-0.0), Double.doubleToLongBits(ZSetValue.parseScore(b("-0"))));
+        assertArrayEquals(b("0"), ZSetValue.d2string(-0.0));
         for (String bad : new String[] {"", " 1", "1 ", "nan", "1e400", "1e-400", "abc", "1e", "--1", "0x"}) {
             assertTrue(Double.isNaN(ZSetValue.parseScore(b(bad))), bad);
         }
