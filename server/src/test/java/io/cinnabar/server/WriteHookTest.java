@@ -132,6 +132,19 @@ class WriteHookTest {
             assertEquals(List.of("new 0:s", "sadd 0:s", "srem 0:s", "srem 0:s", "new 0:t", "sadd 0:t", "srem 0:s",
                     "del 0:s", "sadd 0:t", "new 0:u", "sadd 0:u", "new 0:d", "sinterstore 0:d", "sunionstore 0:d",
                     "del 0:d", "spop 0:u", "spop 0:u", "del 0:u", "srem 0:t", "del 0:t"), drain(engine, r));
+            c.call("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d");
+            c.call("ZADD", "z", "NX", "1", "a");
+            c.call("ZINCRBY", "z", "1", "a");
+            c.call("ZREM", "z", "a", "nosuch");
+            c.call("ZREMRANGEBYSCORE", "z", "2", "2");
+            c.call("ZRANGESTORE", "z2", "z", "0", "-1");
+            c.call("ZUNIONSTORE", "z3", "2", "z", "z2");
+            c.call("ZINTERSTORE", "z3", "1", "nosuch");
+            c.call("ZPOPMIN", "z");
+            c.call("ZMPOP", "1", "z", "MAX");
+            assertEquals(List.of("new 0:z", "zadd 0:z", "zincr 0:z", "zrem 0:z", "zremrangebyscore 0:z", "new 0:z2",
+                    "zrangestore 0:z2", "new 0:z3", "zunionstore 0:z3", "del 0:z3", "zpopmin 0:z", "zpopmax 0:z",
+                    "del 0:z"), drain(engine, r));
         }
     }
 
@@ -207,6 +220,12 @@ class WriteHookTest {
                     {"RPUSH", k, v, v}, {"LPUSH", k, v}, {"LPOP", k}, {"RPOP", k, "2"}, {"LSET", k, "0", v},
                     {"LINSERT", k, "BEFORE", v, "x"}, {"LREM", k, "0", v}, {"LTRIM", k, "1", "-1"},
                     {"LMOVE", k, k2, "LEFT", "RIGHT"}, {"RPOPLPUSH", k, k2}, {"BLPOP", k, "0.01"},
+                    {"ZADD", k, v, "m", "1", v}, {"ZADD", k, "GT", "CH", v, "m"}, {"ZINCRBY", k, "1.5", "x"},
+                    {"ZREM", k, "m", v}, {"ZREMRANGEBYRANK", k, "0", "0"}, {"ZREMRANGEBYSCORE", k, "-inf", v},
+                    {"ZREMRANGEBYLEX", k, "-", "[m"}, {"ZPOPMIN", k}, {"ZPOPMAX", k, "2"},
+                    {"ZMPOP", "2", k, k2, "MIN", "COUNT", "2"}, {"ZRANGESTORE", k2, k, "0", "1"},
+                    {"ZUNIONSTORE", k2, "2", k, k2}, {"ZINTERSTORE", k2, "2", k, k2}, {"ZDIFFSTORE", k2, "2", k, k2},
+                    {"ZRANGE", k, "0", "-1"},
                     {"GET", k}, {"EXISTS", k, k2}, {"TTL", k}, {"FLUSHDB"},
                 };
                 String[] command = choices[random.nextInt(choices.length - (i % 50 == 0 ? 0 : 1))];

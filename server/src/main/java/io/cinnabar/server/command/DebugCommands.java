@@ -10,6 +10,7 @@ import io.cinnabar.server.types.Strings;
 import io.cinnabar.server.types.Digest;
 import io.cinnabar.server.types.HashValue;
 import io.cinnabar.server.types.ListValue;
+import io.cinnabar.server.types.ZSetValue;
 import io.cinnabar.server.types.Types;
 import java.nio.charset.StandardCharsets;
 
@@ -157,6 +158,15 @@ final class DebugCommands {
             }
             long[] total = {lengthPrefix(s.size())}; // RDB_TYPE_SET: a count, then each member
             s.forEach(member -> total[0] += serializedLength(member));
+            return total[0];
+        }
+        if (v instanceof ZSetValue z) {
+            byte[] listpack = z.listpackBytes();
+            if (listpack != null) {
+                return serializedLength(listpack); // RDB_TYPE_ZSET_LISTPACK: the blob as one string
+            }
+            long[] total = {lengthPrefix(z.size())}; // RDB_TYPE_ZSET_2: a count, then members and binary scores
+            z.forEach((member, score) -> total[0] += serializedLength(member) + 8);
             return total[0];
         }
         byte[] b = v instanceof byte[] bytes ? bytes : ((RawString) v).toBytes();

@@ -62,6 +62,20 @@ public final class KeyEvent {
     public static final KeyEvent LREM = new KeyEvent("lrem", LIST);
     public static final KeyEvent LTRIM = new KeyEvent("ltrim", LIST);
 
+    // sorted sets
+    public static final KeyEvent ZADD = new KeyEvent("zadd", ZSET);
+    public static final KeyEvent ZINCR = new KeyEvent("zincr", ZSET);
+    public static final KeyEvent ZREM = new KeyEvent("zrem", ZSET);
+    public static final KeyEvent ZREMRANGEBYSCORE = new KeyEvent("zremrangebyscore", ZSET);
+    public static final KeyEvent ZREMRANGEBYRANK = new KeyEvent("zremrangebyrank", ZSET);
+    public static final KeyEvent ZREMRANGEBYLEX = new KeyEvent("zremrangebylex", ZSET);
+    public static final KeyEvent ZPOPMIN = new KeyEvent("zpopmin", ZSET);
+    public static final KeyEvent ZPOPMAX = new KeyEvent("zpopmax", ZSET);
+    public static final KeyEvent ZUNIONSTORE = new KeyEvent("zunionstore", ZSET);
+    public static final KeyEvent ZINTERSTORE = new KeyEvent("zinterstore", ZSET);
+    public static final KeyEvent ZDIFFSTORE = new KeyEvent("zdiffstore", ZSET);
+    public static final KeyEvent ZRANGESTORE = new KeyEvent("zrangestore", ZSET);
+
     private final String name;
     private final byte[] nameBytes;
     private final int type;

@@ -83,6 +83,8 @@ public final class Config {
     private final Num hashMaxListpackEntries;
     private final Num hashMaxListpackValue;
     private final Num setMaxIntsetEntries;
+    private final Num zsetMaxListpackEntries;
+    private final Num zsetMaxListpackValue;
     private final Num clientQueryBufferLimit;
     private final Num slowlogLogSlowerThan;
     private final Num slowlogMaxLen;
@@ -249,11 +251,11 @@ public final class Config {
         mem("cluster-link-sendbuf-limit", null, 0, ULLONG_MAX, 0);
         hashMaxListpackEntries = num("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, LONG_MAX, 512);
         setMaxIntsetEntries = num("set-max-intset-entries", null, 0, 0, LONG_MAX, 512);
-        num("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, 128);
+        zsetMaxListpackEntries = num("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, 128);
         mem("active-defrag-ignore-bytes", null, 1, LONG_MAX, 100L << 20);
         hashMaxListpackValue = mem("hash-max-listpack-value", "hash-max-ziplist-value", 0, LONG_MAX, 64);
         mem("stream-node-max-bytes", null, 0, LONG_MAX, 4096);
-        mem("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, 64);
+        zsetMaxListpackValue = mem("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, 64);
         mem("hll-sparse-max-bytes", null, 0, LONG_MAX, 3000);
         num("tracking-table-max-keys", null, 0, 0, LONG_MAX, 1000000);
         clientQueryBufferLimit = mem("client-query-buffer-limit", null, 1024 * 1024, LONG_MAX, 1024L * 1024 * 1024);
@@ -586,6 +588,16 @@ public final class Config {
     /** Members a set of integers keeps in an intset before it becomes a hash table. */
     public long setMaxIntsetEntries() {
         return setMaxIntsetEntries.value;
+    }
+
+    /** Members a sorted set keeps in a listpack before it becomes a skiplist. */
+    public long zsetMaxListpackEntries() {
+        return zsetMaxListpackEntries.value;
+    }
+
+    /** Longest member a sorted set keeps in a listpack. */
+    public long zsetMaxListpackValue() {
+        return zsetMaxListpackValue.value;
     }
 
     public long protoMaxBulkLen() {
