@@ -56,6 +56,21 @@ public final class MemoryComparison {
                 p.send("HSET", "big", "field:" + i, "value:" + i);
             }
         });
+        row("1M members in one set", p -> {
+            for (int i = 0; i < million; i++) {
+                p.send("SADD", "set", "member:" + i);
+            }
+        });
+        row("1M members in one sorted set", p -> {
+            for (int i = 0; i < million; i++) {
+                p.send("ZADD", "zset", Integer.toString(i), "member:" + i);
+            }
+        });
+        row("1M elements in one list", p -> {
+            for (int i = 0; i < million; i++) {
+                p.send("RPUSH", "list", "element:" + i);
+            }
+        });
     }
 
     private static void row(String name, Loader loader) throws Exception {
