@@ -230,6 +230,18 @@ final class CommandGenerator {
         return pick(FIELDS);
     }
 
+    private static final String[] SCORES = {"0", "1", "-1", "2.5", "inf", "-inf", "+inf", "(1", "(-inf", "1e308",
+        "abc", "nan", "-0", "0x10", " 1", "3"};
+    private static final String[] LEX = {"-", "+", "[a", "(f", "[g", "(", "a", "[", "[F\u0000"};
+
+    private String score() {
+        return pick(SCORES);
+    }
+
+    private String lex() {
+        return pick(LEX);
+    }
+
     /** A number-ish argument: mostly values, sometimes a small integer. */
     private String number() {
         return random.nextInt(3) == 0 ? Integer.toString(random.nextInt(21) - 10) : value();
@@ -244,7 +256,7 @@ final class CommandGenerator {
         List<String> a = new ArrayList<>();
         Compare compare = Compare.EXACT;
         int r = random.nextInt(100);
-        switch (random.nextInt(80)) {
+        switch (random.nextInt(90)) {
             case 0 -> add(a, "GET", key());
             case 1 -> setCommand(a);
             case 2 -> add(a, "SETNX", key(), value());
@@ -502,6 +514,32 @@ final class CommandGenerator {
                     compare = Compare.UNORDERED;
                 }
             }
+            // sorted sets, kept listpacks on both servers (few members), whose order both keep alike
+            case 80, 81 -> {
+                add(a, "ZADD", key());
+                if (r < 30) {
+                    a.add(pick(new String[] {"NX", "XX", "GT", "LT", "CH", "INCR", "nx"}));
+                }
+                for (int i = random.nextInt(3); i >= 0; i--) {
+                    add(a, score(), field());
+                }
+            }
+            case 82 -> add(a, "ZINCRBY", key(), score(), field());
+            case 83 -> add(a, pick(new String[] {"ZREM", "ZSCORE", "ZRANK", "ZREVRANK"}), key(), field());
+            case 84 -> add(a, pick(new String[] {"ZCARD", "ZMSCORE"}), key(), field());
+            case 85 -> {
+                add(a, "ZRANGE", key(), r < 50 ? number() : score(), r < 50 ? number() : score());
+                if (r % 3 == 0) {
+                    a.add(pick(new String[] {"BYSCORE", "REV", "WITHSCORES"}));
+                }
+            }
+            case 86 -> add(a, pick(new String[] {"ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZCOUNT"}), key(), score(),
+                    score());
+            case 87 -> add(a, pick(new String[] {"ZRANGEBYLEX", "ZLEXCOUNT", "ZREMRANGEBYLEX"}), key(), lex(), lex());
+            case 88 -> add(a, pick(new String[] {"ZPOPMIN", "ZPOPMAX"}), key(),
+                    pick(new String[] {"1", "2", "0", "-1", "abc"}));
+            case 89 -> add(a, pick(new String[] {"ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"}), key(), "2", key(),
+                    key());
             default -> add(a, "EXISTS", key(), key(), key());
         }
         byte[][] argv = new byte[a.size()][];
