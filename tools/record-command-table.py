@@ -29,6 +29,7 @@ blpop brpop brpoplpush blmove
 zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangestore zrevrange zrangebyscore
 zrevrangebyscore zrangebylex zrevrangebylex zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop
 zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zintercard
+bzpopmin bzpopmax
 """.split()
 
 

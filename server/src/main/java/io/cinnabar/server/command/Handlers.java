@@ -146,6 +146,8 @@ final class Handlers {
             case "zpopmin" -> ZSetCommands::zpopmin;
             case "zpopmax" -> ZSetCommands::zpopmax;
             case "zmpop" -> ZSetCommands::zmpop;
+            case "bzpopmin" -> ZSetCommands::bzpopmin;
+            case "bzpopmax" -> ZSetCommands::bzpopmax;
             case "zrandmember" -> ZSetCommands::zrandmember;
             case "zscan" -> ZSetCommands::zscan;
             case "zunion" -> ZSetCommands::zunion;

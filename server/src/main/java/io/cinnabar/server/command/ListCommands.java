@@ -520,7 +520,7 @@ final class ListCommands {
      * getTimeoutFromObjectOrReply: seconds as a long double, turned into a deadline on the server clock (0: no
      * deadline); -1 after replying an error.
      */
-    private static long deadline(Client c, byte[] arg) {
+    static long deadline(Client c, byte[] arg) {
         BigDecimal seconds = LongDouble.parse(arg);
         if (seconds == null || LongDouble.isInfinite(seconds)) {
             c.error("ERR timeout is not a float or out of range");

@@ -782,6 +782,68 @@ final class ZSetCommands {
         }
     }
 
+    static void bzpopmin(Client c) {
+        blockingPop(c, false);
+    }
+
+    static void bzpopmax(Client c) {
+        blockingPop(c, true);
+    }
+
+    /**
+     * blockingGenericZpopCommand: served at once from the first non-empty key, as {key, member, score}; otherwise
+     * parked until a key can serve or the deadline passes (a null array).
+     */
+    private static void blockingPop(Client c, boolean max) {
+        long deadline = ListCommands.deadline(c, c.argv[c.argc - 1]);
+        if (deadline < 0) {
+            return;
+        }
+        int keys = c.argc - 2;
+        for (int i = 1; i <= keys; i++) {
+            Dict.Entry e = c.db.lookupWrite(c.argv[i]);
+            if (e == null) {
+                continue;
+            }
+            if (!(e.value instanceof ZSetValue)) {
+                c.wrongType();
+                return;
+            }
+            pop(c, i, 1, max, true, -1, false, true);
+            return;
+        }
+        byte[][] waitedOn = java.util.Arrays.copyOfRange(c.argv, 1, c.argc - 1);
+        c.engine.blocked().block(c, c.db, waitedOn, deadline, new io.cinnabar.server.exec.BlockedClients.Waiter() {
+            @Override
+            public boolean serve(Client waiting, io.cinnabar.server.db.Database db, byte[] key) {
+                Dict.Entry e = db.lookupWrite(key);
+                if (e == null || !(e.value instanceof ZSetValue z) || z.size() == 0) {
+                    return false;
+                }
+                // the parked client's request is gone by now: pop() reads its key from a one-key request
+                io.cinnabar.server.db.Database savedDb = waiting.db;
+                byte[][] savedArgv = waiting.argv;
+                int savedArgc = waiting.argc;
+                waiting.db = db;
+                waiting.argv = new byte[][] {null, key};
+                waiting.argc = 2;
+                try {
+                    pop(waiting, 1, 1, max, true, -1, false, true);
+                } finally {
+                    waiting.db = savedDb;
+                    waiting.argv = savedArgv;
+                    waiting.argc = savedArgc;
+                }
+                return true;
+            }
+
+            @Override
+            public void timedOut(Client waiting) {
+                waiting.reply.nullArray();
+            }
+        });
+    }
+
     static void zmpop(Client c) {
         if (!Args.longArg(c, 1, 1, Long.MAX_VALUE, Errors.of("ERR numkeys should be greater than 0"))) {
             return;

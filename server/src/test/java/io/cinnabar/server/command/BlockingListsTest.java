@@ -119,4 +119,23 @@ class BlockingListsTest {
             assertTrue(millis >= 150 && millis < 2000, "timed out after " + millis + " ms");
         }
     }
+
+    @Test
+    void bzpopminWaitsForAMemberAndRepliesKeyMemberScore() throws Exception {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient waiting = new RespClient(server.port());
+             RespClient other = new RespClient(server.port())) {
+            waiting.send(RespClient.encode("BZPOPMIN", "z1", "z2", "0"));
+            awaitBlocked(other, 1);
+            other.call("ZADD", "z2", "2", "b", "1", "a");
+            assertEquals("*3\r\n$2\r\nz2\r\n$1\r\na\r\n$1\r\n1\r\n", waiting.readReplyText());
+            assertEquals("*3\r\n$2\r\nz2\r\n$1\r\nb\r\n$1\r\n2\r\n", waiting.call("BZPOPMAX", "z2", "0"));
+            assertEquals(":0\r\n", other.call("EXISTS", "z2"));
+            waiting.call("HELLO", "3");
+            waiting.send(RespClient.encode("BZPOPMAX", "z2", "5"));
+            awaitBlocked(other, 1);
+            server.clock().advance(Duration.ofSeconds(6));
+            assertEquals("_\r\n", waiting.readReplyText());
+        }
+    }
 }
