@@ -57,7 +57,17 @@ public final class ZSetValue implements Value {
      * getDoubleFromObject: strtod over the whole argument (no leading space, nothing after, no NaN, no overflow
      * to infinity nor underflow to zero). Returns NaN when the text is not a valid score.
      */
+    private static final java.util.regex.Pattern HEX =
+            java.util.regex.Pattern.compile("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[-+]?[0-9]+)?");
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[-+]?[0-9]+)?");
+
     public static double parseScore(byte[] s) {
+        // the common case first: a plain integer (string2ll's strict form) is exactly what strtod makes of it
+        long integer = io.cinnabar.protocol.bytes.Numbers.parseLong(s);
+        if (integer != io.cinnabar.protocol.bytes.Numbers.NOT_A_NUMBER || io.cinnabar.protocol.bytes.Numbers.isLong(s)) {
+            return integer;
+        }
         int n = s.length;
         if (n == 0 || isSpace(s[0])) {
             return Double.NaN;
@@ -74,7 +84,7 @@ public final class ZSetValue implements Value {
         if (lower.equals("inf") || lower.equals("infinity")) {
             value = Double.POSITIVE_INFINITY;
         } else if (lower.startsWith("0x")) {
-            if (!lower.matches("0x([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[-+]?[0-9]+)?")) {
+            if (!HEX.matcher(lower).matches()) {
                 return Double.NaN;
             }
             try {
@@ -86,7 +96,7 @@ public final class ZSetValue implements Value {
                 return Double.NaN;
             }
         } else {
-            if (!lower.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[-+]?[0-9]+)?")) {
+            if (!DECIMAL.matcher(lower).matches()) {
                 return Double.NaN;
             }
             try {
