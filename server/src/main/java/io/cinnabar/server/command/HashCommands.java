@@ -1,7 +1,5 @@
 package io.cinnabar.server.command;
 
-import io.cinnabar.protocol.bytes.Ascii;
-import io.cinnabar.protocol.bytes.Glob;
 import io.cinnabar.protocol.bytes.LongDouble;
 import io.cinnabar.protocol.bytes.Numbers;
 import io.cinnabar.protocol.reply.Replies;
@@ -396,47 +394,24 @@ final class HashCommands {
         }
         Dict.Entry e = c.db.lookupRead(c.argv[1]);
         if (e == null) {
-            c.reply.array(2);
-            c.reply.bulk(Ascii.bytes("0"));
-            c.reply.array(0);
+            ScanArgs.replyEmpty(c);
             return;
         }
         if (!(e.value instanceof HashValue h)) {
             c.wrongType();
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc; i += 2) {
-            if (Args.is(c.argv[i], "count") && i + 1 < c.argc) {
-                if (!Args.longArg(c, i + 1)) {
-                    return;
-                }
-                count = c.parsedLong;
-                if (count < 1) {
-                    c.syntaxError();
-                    return;
-                }
-            } else if (Args.is(c.argv[i], "match") && i + 1 < c.argc) {
-                pattern = Glob.matchesEverything(c.argv[i + 1]) ? null : c.argv[i + 1];
-            } else {
-                c.syntaxError();
-                return;
-            }
+        ScanArgs args = ScanArgs.parse(c, 3);
+        if (args == null) {
+            return;
         }
         List<byte[]> found = new ArrayList<>();
-        byte[] match = pattern;
-        long next = h.scan(cursor, count, (field, value) -> {
-            if (match == null || Glob.matches(match, field, false)) {
+        long next = h.scan(cursor, args.count, (field, value) -> {
+            if (args.matches(field)) {
                 found.add(field);
                 found.add(value);
             }
         });
-        c.reply.array(2);
-        c.reply.bulk(Ascii.bytes(Long.toUnsignedString(next)));
-        c.reply.array(found.size());
-        for (byte[] b : found) {
-            c.reply.bulk(b);
-        }
+        ScanArgs.reply(c, next, found);
     }
 }

@@ -1,7 +1,6 @@
 package io.cinnabar.server.command;
 
 import io.cinnabar.protocol.bytes.Ascii;
-import io.cinnabar.protocol.bytes.Glob;
 import io.cinnabar.protocol.reply.Replies;
 import io.cinnabar.server.db.Dict;
 import io.cinnabar.server.db.KeyEvent;
@@ -1233,41 +1232,20 @@ final class ZSetCommands {
             return;
         }
         if (z == null) {
-            c.reply.array(2);
-            c.reply.bulk(Ascii.bytes("0"));
-            c.reply.array(0);
+            ScanArgs.replyEmpty(c);
             return;
         }
-        byte[] pattern = null;
-        for (int i = 3; i < c.argc; i += 2) {
-            if (Args.is(c.argv[i], "count") && i + 1 < c.argc) {
-                if (!Args.longArg(c, i + 1)) {
-                    return;
-                }
-                if (c.parsedLong < 1) {
-                    c.syntaxError();
-                    return;
-                }
-            } else if (Args.is(c.argv[i], "match") && i + 1 < c.argc) {
-                pattern = Glob.matchesEverything(c.argv[i + 1]) ? null : c.argv[i + 1];
-            } else {
-                c.syntaxError();
-                return;
-            }
+        ScanArgs args = ScanArgs.parse(c, 3);
+        if (args == null) {
+            return;
         }
         List<byte[]> found = new ArrayList<>();
-        byte[] match = pattern;
-        z.forEach((m, s) -> {
-            if (match == null || Glob.matches(match, m, false)) {
+        z.forEach((m, s) -> { // every member in one reply, cursor 0 (see README: a skiplist is not walked by cursor)
+            if (args.matches(m)) {
                 found.add(m);
                 found.add(io.cinnabar.protocol.bytes.DoubleFormat.g17(s));
             }
         });
-        c.reply.array(2);
-        c.reply.bulk(Ascii.bytes("0"));
-        c.reply.array(found.size());
-        for (byte[] b : found) {
-            c.reply.bulk(b);
-        }
+        ScanArgs.reply(c, 0, found);
     }
 }
