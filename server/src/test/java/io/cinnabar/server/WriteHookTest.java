@@ -117,6 +117,13 @@ class WriteHookTest {
             c.call("HDEL", "h", "b");
             assertEquals(List.of("new 0:h", "hset 0:h", "hincrby 0:h", "hincrbyfloat 0:h", "hdel 0:h", "hdel 0:h",
                     "del 0:h"), drain(engine, r));
+            long dirty = engine.call(() -> engine.keyspace().dirty);
+            c.call("RPUSH", "src", "x");
+            c.call("LMOVE", "src", "dst", "LEFT", "RIGHT");
+            // checked on Redis 7.0.15 with keyspace notifications: the push, then the pop, then del; two changes
+            assertEquals(List.of("new 0:src", "rpush 0:src", "new 0:dst", "rpush 0:dst", "lpop 0:src", "del 0:src"),
+                    drain(engine, r));
+            assertEquals(2, engine.call(() -> engine.keyspace().dirty) - dirty);
             c.call("SADD", "s", "1", "2", "3");
             c.call("SADD", "s", "1");
             c.call("SREM", "s", "1", "nosuch");

@@ -150,8 +150,7 @@ final class HashCommands {
         if (deleted > 0) {
             c.db.modified(key, KeyEvent.HDEL, deleted);
             if (h.size() == 0) {
-                c.db.unlink(e);
-                c.db.modified(key, KeyEvent.DEL, 0);
+                c.db.deleteEmptied(e);
             }
         }
         c.reply.integer(deleted);

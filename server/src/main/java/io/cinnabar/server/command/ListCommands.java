@@ -151,13 +151,12 @@ final class ListCommands {
             }
         }
         c.db.modified(key, head ? KeyEvent.LPOP : KeyEvent.RPOP);
-        deleteIfEmpty(c.db, e, key);
+        deleteIfEmpty(c.db, e);
     }
 
-    private static void deleteIfEmpty(Database db, Dict.Entry e, byte[] key) {
+    private static void deleteIfEmpty(Database db, Dict.Entry e) {
         if (((ListValue) e.value).size() == 0) {
-            db.unlink(e);
-            db.modified(key, KeyEvent.DEL, 0);
+            db.deleteEmptied(e);
         }
     }
 
@@ -399,7 +398,7 @@ final class ListCommands {
         c.reply.integer(removed);
         if (removed > 0) {
             c.db.modified(key, KeyEvent.LREM, removed);
-            deleteIfEmpty(c.db, e, key);
+            deleteIfEmpty(c.db, e);
         }
     }
 
@@ -436,7 +435,7 @@ final class ListCommands {
         }
         c.reply.ok();
         c.db.modified(key, KeyEvent.LTRIM);
-        deleteIfEmpty(c.db, e, key);
+        deleteIfEmpty(c.db, e);
     }
 
     // ---- moves ----
@@ -489,7 +488,6 @@ final class ListCommands {
             return false;
         }
         byte[] element = l.pop(fromHead);
-        c.db.modified(source, fromHead ? KeyEvent.LPOP : KeyEvent.RPOP);
         ListValue target;
         if (d == null) {
             target = new ListValue(c.engine.config().listMaxListpackSize());
@@ -502,10 +500,11 @@ final class ListCommands {
         } else {
             target.pushTail(element);
         }
-        c.db.modified(destination, toHead ? KeyEvent.LPUSH : KeyEvent.RPUSH);
+        // as lmoveGenericCommand: the push's event, then the pop's, then "del"; one change in all
+        c.db.modified(destination, toHead ? KeyEvent.LPUSH : KeyEvent.RPUSH, 0);
+        c.db.modified(source, fromHead ? KeyEvent.LPOP : KeyEvent.RPOP);
         if (l.size() == 0 && l != target) {
-            c.db.unlink(e);
-            c.db.modified(source, KeyEvent.DEL, 0);
+            c.db.deleteEmptied(e);
         }
         c.reply.bulk(element);
         if (c.propagating()) {
@@ -590,7 +589,7 @@ final class ListCommands {
         c.reply.bulk(key);
         c.reply.bulk(element);
         db.modified(key, head ? KeyEvent.LPOP : KeyEvent.RPOP);
-        deleteIfEmpty(db, e, key);
+        deleteIfEmpty(db, e);
         if (c.engine.keyspace().propagator().active()) {
             c.engine.keyspace().propagator().feed(db.id, new byte[][] {head ? LPOP : RPOP, key}, 2);
         }

@@ -101,8 +101,7 @@ final class SetCommands {
         if (deleted > 0) {
             c.db.modified(key, KeyEvent.SREM, deleted);
             if (set.size() == 0) {
-                c.db.unlink(e);
-                c.db.modified(key, KeyEvent.DEL, 0);
+                c.db.deleteEmptied(e);
             }
         }
         c.reply.integer(deleted);
@@ -133,8 +132,7 @@ final class SetCommands {
         }
         c.db.modified(src, KeyEvent.SREM, 1);
         if (srcSet.size() == 0) {
-            c.db.unlink(se);
-            c.db.modified(src, KeyEvent.DEL, 0);
+            c.db.deleteEmptied(se);
         }
         if (dstSet == null) {
             dstSet = SetValue.createFor(member);
@@ -209,8 +207,7 @@ final class SetCommands {
         }
         c.reply.bulk(member);
         if (set.size() == 0) {
-            c.db.unlink(e);
-            c.db.modified(key, KeyEvent.DEL, 0);
+            c.db.deleteEmptied(e);
         }
     }
 
@@ -240,9 +237,8 @@ final class SetCommands {
             long max = maxIntset(c);
             set.forEach(member -> union.add(member, max));
             writeSet(c, union);
-            c.db.unlink(e);
             c.db.modified(key, KeyEvent.SPOP, size);
-            c.db.modified(key, KeyEvent.DEL, 0);
+            c.db.deleteEmptied(e);
             if (c.propagating()) {
                 c.propagate(DEL, key);
             }

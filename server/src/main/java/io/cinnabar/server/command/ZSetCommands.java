@@ -745,6 +745,12 @@ final class ZSetCommands {
             c.reply.array(0);
             return;
         }
+        popFrom(c, key, z, max, emitKey, count, nested);
+    }
+
+    /** Pops from {@code z}, the non-empty sorted set at {@code key}, and replies (genericZpopCommand's body). */
+    private static void popFrom(Client c, byte[] key, ZSetValue z, boolean max, boolean emitKey, long count,
+            boolean nested) {
         if (count == -1) {
             count = 1;
         }
@@ -819,19 +825,12 @@ final class ZSetCommands {
                 if (e == null || !(e.value instanceof ZSetValue z) || z.size() == 0) {
                     return false;
                 }
-                // the parked client's request is gone by now: pop() reads its key from a one-key request
-                io.cinnabar.server.db.Database savedDb = waiting.db;
-                byte[][] savedArgv = waiting.argv;
-                int savedArgc = waiting.argc;
-                waiting.db = db;
-                waiting.argv = new byte[][] {null, key};
-                waiting.argc = 2;
+                io.cinnabar.server.db.Database saved = waiting.db;
+                waiting.db = db; // popFrom reports its changes to the client's database: the key's
                 try {
-                    pop(waiting, 1, 1, max, true, -1, false, true);
+                    popFrom(waiting, key, z, max, true, -1, false);
                 } finally {
-                    waiting.db = savedDb;
-                    waiting.argv = savedArgv;
-                    waiting.argc = savedArgc;
+                    waiting.db = saved;
                 }
                 return true;
             }

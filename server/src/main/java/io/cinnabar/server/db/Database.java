@@ -136,6 +136,15 @@ public final class Database {
         return true;
     }
 
+    /**
+     * Removes a collection that its command has just emptied, reporting "del" as Redis does after its type's own
+     * event (the change itself was counted with that event).
+     */
+    public void deleteEmptied(Dict.Entry e) {
+        unlink(e);
+        keyspace.keyModified(this, e.key, KeyEvent.DEL, 0);
+    }
+
     /** Removes an entry known to be present. */
     public void unlink(Dict.Entry e) {
         keys.remove(e.key);
