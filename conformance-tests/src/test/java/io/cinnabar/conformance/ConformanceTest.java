@@ -23,11 +23,14 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     static final List<String> SCENARIOS = List.of("strings", "keys", "connection", "server", "protocol", "scripting",
-            "config", "hashes", "sets", "lists", "zsets");
+            "config", "hashes", "sets", "lists", "zsets", "transactions");
 
+    /** All scenarios, or those named in {@code -Dcinnabar.scenarios=a,b} (to record or debug a few). */
     @TestFactory
     Stream<DynamicTest> scenarios() {
-        return SCENARIOS.stream().map(name -> DynamicTest.dynamicTest(name, () -> run(Scenario.load(name))));
+        String only = System.getProperty("cinnabar.scenarios", "");
+        List<String> chosen = only.isEmpty() ? SCENARIOS : List.of(only.split(","));
+        return chosen.stream().map(name -> DynamicTest.dynamicTest(name, () -> run(Scenario.load(name))));
     }
 
     private static void run(Scenario scenario) throws Exception {

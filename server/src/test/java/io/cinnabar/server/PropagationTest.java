@@ -27,6 +27,7 @@ class PropagationTest {
                 sb.append(' ').append(new String(argv[i], StandardCharsets.UTF_8));
             }
             fed.add(sb.toString());
+
         }
     };
 
@@ -66,6 +67,60 @@ class PropagationTest {
             assertEquals("2: incr n", fed.get(8));
             assertEquals("2: EXEC", fed.get(9));
             assertEquals("2: del x", fed.get(10));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void execPropagatesItsWritesOnceWrappedInMultiExecAsRedis() {
+        try (CinnabarServer server = CinnabarServer.builder().config("enable-debug-command", "yes").build().start();
+             RespClient c = new RespClient(server.port())) {
+            server.engine().call(() -> {
+                server.engine().keyspace().tap().add(recorder);
+                return null;
+            });
+            c.call("MULTI");
+            c.call("SET", "a", "1");
+            c.call("GET", "a");
+            c.call("EXEC");                                     // one write: alone
+            c.call("MULTI");
+            c.call("SET", "b", "1");
+            c.call("INCR", "b");
+            c.call("EXEC");                                     // two: wrapped
+            c.call("MULTI");
+            c.call("GET", "a");
+            c.call("EXEC");                                     // none
+            c.call("MULTI");
+            c.call("SELECT", "2");
+            c.call("SET", "c", "1");
+            c.call("SELECT", "0");
+            c.call("SET", "d", "1");
+            c.call("EXEC");                                     // MULTI in the first write's database
+            c.call("SADD", "s", "x", "y", "z");
+            c.call("MULTI");
+            c.call("SET", "e", "1");
+            c.call("EVAL", "redis.call('set', 'f', 1) redis.call('set', 'g', 1)", "0");
+            c.call("SPOP", "s", "2");
+            c.call("EXEC");                                     // a script's and SPOP's writes join, unwrapped
+            c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            c.call("SET", "x", "1", "PX", "10");
+            sleep(50); // real time: advancing the virtual clock expires due keys at once
+            c.call("SET", "x", "2");                            // the expired key's DEL and the SET: one batch
+            assertEquals(List.of("0: SET a 1", "0: MULTI", "0: SET b 1", "0: INCR b", "0: EXEC",
+                    "2: MULTI", "2: SET c 1", "0: SET d 1", "0: EXEC", "0: SADD s x y z",
+                    "0: MULTI", "0: SET e 1", "0: set f 1", "0: set g 1"), fed.subList(0, 14));
+            assertEquals(true, fed.get(14).startsWith("0: SREM s ") && fed.get(15).startsWith("0: SREM s "));
+            assertEquals("0: EXEC", fed.get(16));
+            assertEquals(true, fed.get(17).startsWith("0: SET x 1 PXAT "), fed.get(17));
+            assertEquals(List.of("0: MULTI", "0: DEL x", "0: SET x 2", "0: EXEC"), fed.subList(18, Math.min(22, fed.size())), fed.toString());
+            assertEquals(22, fed.size(), fed.toString());
         }
     }
 

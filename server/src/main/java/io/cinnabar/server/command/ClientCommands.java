@@ -147,11 +147,11 @@ final class ClientCommands {
                 .append(" idle=").append((now - c.lastInteraction) / 1000)
                 .append(" flags=").append(c.flags())
                 .append(" db=").append(c.db.id)
-                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" sub=0 psub=0 ssub=0 multi=").append(c.inMulti() ? c.multi().count() : -1)
                 .append(" qbuf=").append(qbuf)
                 .append(" qbuf-free=").append(qbufFree)
                 .append(" argv-mem=").append(argvMem)
-                .append(" multi-mem=0")
+                .append(" multi-mem=").append(c.multiMemory())
                 .append(" rbs=").append(rbs)
                 .append(" rbp=").append(conn == null ? 0 : conn.replyBufferPeak())
                 .append(" obl=").append(conn == null ? 0 : conn.outputBufferBytes())
@@ -172,7 +172,7 @@ final class ClientCommands {
      */
     static long memoryUsage(Client c) {
         Connection conn = c.connection();
-        long mem = CLIENT_OVERHEAD + c.argvMemory() + 8L * c.argc;
+        long mem = CLIENT_OVERHEAD + c.argvMemory() + 8L * c.argc + c.multiMemory();
         if (conn != null) {
             mem += conn.outputListBytes() + conn.queryBufferCapacity() + conn.replyBufferSize();
         }

@@ -174,6 +174,7 @@ final class ConnectionCommands {
     }
 
     static void reset(Client c) {
+        c.discardTransaction(); // leaves MULTI and unwatches
         c.selectDb(0);
         c.reply.protocol(2);
         c.authenticated = !c.engine.config().requiresPassword();

@@ -25,6 +25,11 @@ public final class Dispatcher {
     private final Config config;
     private final CommandSpec debug;
     private final LatencyTracking latencyTracking;
+    private final CommandSpec exec;
+    private final CommandSpec discard;
+    private final CommandSpec multi;
+    private final CommandSpec watch;
+    private final CommandSpec reset;
 
     public Dispatcher(Engine engine) {
         this.engine = engine;
@@ -33,6 +38,11 @@ public final class Dispatcher {
         this.config = engine.config();
         this.debug = table.byFullName("debug");
         this.latencyTracking = engine.latencyTracking();
+        this.exec = table.byFullName("exec");
+        this.discard = table.byFullName("discard");
+        this.multi = table.byFullName("multi");
+        this.watch = table.byFullName("watch");
+        this.reset = table.byFullName("reset");
     }
 
     /** Outcome of {@link #execute}. */
@@ -68,8 +78,10 @@ public final class Dispatcher {
                 c.replyMode = Client.REPLY_ON;
             }
         }
-        if (engine.blocked().hasReady()) {
-            engine.blocked().serveReady(); // after the whole command, a script's or EXEC's writes included
+        if (engine.blocked().hasReady() && !engine.scriptBusy()) {
+            // after the whole command, a script's or EXEC's writes included; a script still running owns the
+            // keyspace, and its end serves them
+            engine.blocked().serveReady();
         }
         return result;
     }
@@ -89,28 +101,35 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv, argc);
         c.lastCmd = cmd; // CLIENT LIST cmd=: set on lookup, so rejected commands show too, unknown ones as NULL
         if (cmd == null) {
+            c.flagTransaction();
             rejectUnknown(c, argv, argc);
             return Result.DONE;
         }
         c.cmd = cmd;
         if (!cmd.arityAccepts(argc)) {
-            reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            reject(c, cmd, "wrong number of arguments for '" + cmd.fullName + "' command");
             return Result.DONE;
         }
         if (!c.authenticated && !cmd.has(CommandFlags.NO_AUTH)) {
-            cmd.rejectedCalls++;
-            c.error(Errors.NOAUTH);
+            reject(c, cmd, Errors.NOAUTH);
             return Result.DONE;
         }
         if (cmd == debug && !debugAllowed(c)) {
-            cmd.rejectedCalls++;
-            c.error(Errors.DEBUG_DISABLED);
+            reject(c, cmd, Errors.DEBUG_DISABLED);
+            return Result.DONE;
+        }
+        if (c.inMulti() && cmd.has(CommandFlags.NO_MULTI)) {
+            reject(c, cmd, "Command not allowed inside a transaction");
             return Result.DONE;
         }
         if (engine.scriptBusy()) {
             if (!cmd.has(CommandFlags.ALLOW_BUSY)) {
-                cmd.rejectedCalls++;
-                c.error(BUSY);
+                reject(c, cmd, BUSY);
+                return Result.DONE;
+            }
+            if (c.inMulti() && queues(cmd)) {
+                c.queue(cmd);
+                c.reply.raw(TransactionCommands.QUEUED);
                 return Result.DONE;
             }
             // a script owns the keyspace: run the command without touching time, propagation or slow log
@@ -118,13 +137,29 @@ public final class Dispatcher {
             cmd.calls++;
             return Result.DONE;
         }
-        if (engine.paused() && engine.pausedFor(cmd)) {
+        if (engine.paused() && engine.pausedFor(mayReplicate(c, cmd))) {
             engine.postpone(c);
             return Result.POSTPONED;
+        }
+        if (c.inMulti() && queues(cmd)) {
+            c.queue(cmd);
+            c.reply.raw(TransactionCommands.QUEUED);
+            return Result.DONE;
         }
         keyspace.now = now;
         invoke(c, cmd);
         return Result.DONE;
+    }
+
+    /** Inside MULTI every command but EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is queued. */
+    private boolean queues(CommandSpec cmd) {
+        return cmd != exec && cmd != discard && cmd != multi && cmd != watch && cmd != reset;
+    }
+
+    /** is_may_replicate_command: what CLIENT PAUSE WRITE holds, an EXEC of such commands included. */
+    private boolean mayReplicate(Client c, CommandSpec cmd) {
+        long writes = CommandFlags.WRITE | CommandFlags.MAY_REPLICATE;
+        return cmd.has(writes) || (cmd == exec && c.inMulti() && c.multi().anyHas(writes));
     }
 
     /** allowProtectedAction: enable-debug-command yes, or local and the client is on loopback. */
@@ -133,10 +168,34 @@ public final class Dispatcher {
         return setting.equals("yes") || (setting.equals("local") && c.connection() != null && c.connection().isLocal());
     }
 
+    /**
+     * rejectCommandFormat: refuses a command with an error built for it ({@code message} without its ERR code).
+     * Inside MULTI the transaction is flagged; a refused EXEC discards it (execCommandAbort).
+     */
     private void reject(Client c, CommandSpec cmd, String message) {
         cmd.rejectedCalls++;
-        c.error(message);
+        c.flagTransaction();
+        if (cmd == exec) {
+            c.discardTransaction();
+            c.error(EXECABORT_BECAUSE + message);
+        } else {
+            c.error("ERR " + message);
+        }
     }
+
+    /** rejectCommand: refuses a command with one of the shared errors (with its code), as above. */
+    private void reject(Client c, CommandSpec cmd, io.cinnabar.server.error.ErrorReply error) {
+        cmd.rejectedCalls++;
+        c.flagTransaction();
+        if (cmd == exec) {
+            c.discardTransaction();
+            c.error(EXECABORT_BECAUSE + error.message);
+        } else {
+            c.error(error);
+        }
+    }
+
+    private static final String EXECABORT_BECAUSE = "EXECABORT Transaction discarded because of: ";
 
     /**
      * Redis's unknown command and subcommand errors, built as its printf does: each argument as a C string (to its
@@ -188,6 +247,11 @@ public final class Dispatcher {
         invoke(c, cmd);
     }
 
+    /** A command queued in MULTI, run by EXEC: as {@link #callNested}, and CLIENT LIST keeps showing cmd=exec. */
+    void callQueued(Client c, CommandSpec cmd) {
+        invoke(c, cmd, false);
+    }
+
     /**
      * Runs a command's body. A bug that throws must not reach the client as Java text, nor drop its connection: the
      * partial reply is taken back, the client gets a generic error and the stack trace goes to the server log.
@@ -218,10 +282,25 @@ public final class Dispatcher {
 
     /** Runs an accepted command and does the bookkeeping Redis's call() does. */
     private void invoke(Client c, CommandSpec cmd) {
+        invoke(c, cmd, true);
+    }
+
+    private void invoke(Client c, CommandSpec cmd, boolean isLastCommand) {
         c.cmd = cmd; // also for scripts' calls: command bodies name themselves in errors through it
-        c.lastCmd = cmd;
+        if (isLastCommand) {
+            c.lastCmd = cmd;
+        }
         long dirtyBefore = keyspace.dirty;
         c.clearFailed();
+        // Redis's also_propagate: what one command propagates (the DEL of a key it found expired, then itself, or
+        // several rewritten commands) is wrapped in MULTI/EXEC when more than one. EXEC and the scripting commands
+        // batch their own effects (a slow script outlives this call).
+        io.cinnabar.server.db.Propagator outer = keyspace.propagator();
+        io.cinnabar.server.db.EffectsBatch batch = null;
+        if (outer == keyspace.tap() && outer.active() && cmd != exec && !"scripting".equals(cmd.group)) {
+            batch = new io.cinnabar.server.db.EffectsBatch();
+            keyspace.propagator(batch);
+        }
         long start = System.nanoTime();
         runHandler(c, cmd);
         long nanos = System.nanoTime() - start;
@@ -255,6 +334,10 @@ public final class Dispatcher {
             keyspace.propagator().feed(c.db.id, java.util.Arrays.copyOf(c.argv, c.argc), c.argc);
         }
         c.propagationHandled(false);
+        if (batch != null) {
+            keyspace.propagator(outer);
+            batch.replayInto(outer);
+        }
         if (engine.hasMonitors() && !cmd.has(CommandFlags.SKIP_MONITOR) && !cmd.has(CommandFlags.ADMIN)) {
             engine.feedMonitors(c, c.argv, c.argc);
         }

@@ -35,6 +35,12 @@ final class Handlers {
             case "client|pause" -> ClientCommands::pause;
             case "client|unpause" -> ClientCommands::unpause;
             case "client|help" -> ClientCommands::help;
+            // transactions
+            case "multi" -> TransactionCommands::multi;
+            case "exec" -> TransactionCommands::exec;
+            case "discard" -> TransactionCommands::discard;
+            case "watch" -> TransactionCommands::watch;
+            case "unwatch" -> TransactionCommands::unwatch;
             // server
             case "info" -> InfoCommand::info;
             case "config|get" -> ConfigCommands::get;

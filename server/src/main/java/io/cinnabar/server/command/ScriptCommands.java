@@ -65,7 +65,17 @@ final class ScriptCommands {
                     scripts.deliver(c, run);
                     c.waitingForScript = false;
                     engine.flushDeferredMonitorLines();
+                    Runnable rest = c.takeScriptContinuation();
+                    if (rest != null) {
+                        rest.run(); // the EXEC around the script goes on, still atomically
+                        if (c.waitingForScript) {
+                            return; // and met another slow script
+                        }
+                    }
                     engine.leaveScriptBusy();
+                    if (engine.blocked().hasReady()) {
+                        engine.blocked().serveReady(); // the script's (or EXEC's) pushes serve waiters now
+                    }
                     if (c.connection() != null) {
                         c.connection().flushSoon();
                         c.connection().continueInput();

@@ -18,8 +18,6 @@ import java.util.SplittableRandom;
 final class SetCommands {
     private static final byte[] SREM = "SREM".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
     private static final ErrorReply NOT_POSITIVE = Errors.of("ERR value is out of range, must be positive");
     private static final ErrorReply COUNT_RANGE =
             Errors.of("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
@@ -245,7 +243,7 @@ final class SetCommands {
             return;
         }
         // each popped member propagated as an SREM of its own, wrapped in MULTI/EXEC as 7.0's also-propagate does
-        // (a script's effects are wrapped by the script as a whole)
+        // (an EXEC's or a script's effects are wrapped once, as a whole)
         List<byte[]> popped = new ArrayList<>((int) count);
         c.reply.set((int) count);
         long remaining = size - count;
@@ -274,19 +272,13 @@ final class SetCommands {
         }
         c.db.modified(key, KeyEvent.SPOP, count);
         if (c.propagating()) {
-            boolean wrap = popped.size() > 1 && c.connection() != null;
-            if (wrap) {
-                c.propagate(MULTI);
-            }
+            io.cinnabar.server.db.EffectsBatch srems = new io.cinnabar.server.db.EffectsBatch();
             for (byte[] member : popped) {
-                c.propagate(SREM, key, member);
+                srems.feed(c.db.id, new byte[][] {SREM, key, member}, 3);
             }
-            if (wrap) {
-                c.propagate(EXEC);
-            }
-        } else {
-            c.propagationHandled(true);
+            srems.replayInto(c.engine.keyspace().propagator()); // joins a script's or EXEC's batch unwrapped
         }
+        c.propagationHandled(true);
     }
 
     static void srandmember(Client c) {

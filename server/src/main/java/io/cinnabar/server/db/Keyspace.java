@@ -126,6 +126,9 @@ public final class Keyspace {
 
     /** FLUSHALL (and the embedding API's flush): every database emptied, listeners told. */
     public void flushAll() {
+        for (KeyspaceListener listener : listeners) {
+            listener.databaseFlushing(-1);
+        }
         dirty += totalKeys();
         for (Database db : databases) {
             db.clear();
@@ -137,6 +140,9 @@ public final class Keyspace {
 
     /** FLUSHDB: one database emptied, listeners told. */
     public void flush(Database db) {
+        for (KeyspaceListener listener : listeners) {
+            listener.databaseFlushing(db.id);
+        }
         dirty += db.size();
         db.clear();
         for (KeyspaceListener listener : listeners) {

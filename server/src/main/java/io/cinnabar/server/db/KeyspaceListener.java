@@ -9,6 +9,13 @@ public interface KeyspaceListener {
     /** Key {@code key} of database {@code db} changed (Redis's signalModifiedKey plus notifyKeyspaceEvent). */
     void keyModified(int db, byte[] key, KeyEvent event);
 
+    /**
+     * Every key of database {@code db} (of every database when -1) is about to go (signalFlushedDb, which Redis
+     * calls before emptying): WATCH needs to see which watched keys existed.
+     */
+    default void databaseFlushing(int db) {
+    }
+
     /** Every key of database {@code db} is gone, or of every database when {@code db} is -1 (signalFlushedDb). */
     default void databaseFlushed(int db) {
     }

@@ -83,6 +83,10 @@ public final class BlockedClients implements KeyspaceListener {
      * clock reaches {@code deadline} (Unix ms; 0 waits forever). The command has not replied.
      */
     public void block(Client c, Database db, byte[][] keys, long deadline, Waiter waiter) {
+        if (c.denyBlocking) {
+            waiter.timedOut(c); // inside EXEC: answer at once as a timeout would
+            return;
+        }
         KeyRef[] refs = new KeyRef[keys.length];
         for (int i = 0; i < keys.length; i++) {
             refs[i] = KeyRef.of(db.id, keys[i]);

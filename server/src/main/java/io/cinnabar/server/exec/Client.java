@@ -48,6 +48,14 @@ public final class Client {
     boolean postponed;
     /** Waiting for keys in {@link BlockedClients}. */
     boolean blocked;
+    /** The open transaction, from MULTI to EXEC or DISCARD; null otherwise (CLIENT_MULTI). */
+    MultiState multi;
+    /** CLIENT_DIRTY_CAS: a watched key changed, so the next EXEC answers the null reply. */
+    boolean dirtyCas;
+    /** The keys this client watches, or null (see {@link WatchedKeys}). */
+    java.util.ArrayList<WatchedKeys.Watch> watched;
+    /** CLIENT_DENY_BLOCKING: during EXEC a blocking command answers at once as if it had timed out. */
+    boolean denyBlocking;
 
     public Client(long id, Engine engine, Connection connection, ReplyWriter reply) {
         this.id = id;
@@ -189,14 +197,111 @@ public final class Client {
         return (connection == null ? 0 : connection.queryBufferCapacity()) + argvMemory() + argvArray;
     }
 
-    /** CLIENT LIST flags, in catClientInfoString's order: O monitor, b blocked (paused), c closing, e no-evict. */
+    // ---- transactions (multi.c) ----
+
+    /** Inside MULTI: commands are queued until EXEC or DISCARD. */
+    public boolean inMulti() {
+        return multi != null;
+    }
+
+    /** The open transaction, or null outside MULTI. */
+    public MultiState multi() {
+        return multi;
+    }
+
+    /** MULTI: opens a transaction. */
+    public void beginMulti() {
+        multi = new MultiState();
+    }
+
+    /** queueMultiCommand: the current request joins the transaction (the arguments are kept as they are). */
+    public void queue(CommandSpec command) {
+        multi.queue(command, argv, argc);
+    }
+
+    /** flagTransaction: a command refused while queuing makes EXEC answer EXECABORT. */
+    public void flagTransaction() {
+        if (multi != null) {
+            multi.abort();
+        }
+    }
+
+    /** EXEC must answer EXECABORT: a command was refused while queuing (CLIENT_DIRTY_EXEC). */
+    public boolean transactionAborted() {
+        return multi.aborted();
+    }
+
+    /** EXEC must answer the null reply: a watched key changed (CLIENT_DIRTY_CAS). */
+    public boolean watchBroken() {
+        return dirtyCas;
+    }
+
+    /** discardTransaction: leaves MULTI, clears both dirty flags and forgets the watched keys. */
+    public void discardTransaction() {
+        multi = null;
+        dirtyCas = false;
+        unwatchAll();
+    }
+
+    /** UNWATCH: forgets the watched keys, and that any of them changed. */
+    public void unwatch() {
+        unwatchAll();
+        dirtyCas = false;
+    }
+
+    /** WATCH of one key: ignored once a watched key changed, as the transaction will fail anyway. */
+    public void watch(byte[] key) {
+        if (!dirtyCas) {
+            engine.watchedKeys().watch(this, key);
+        }
+    }
+
+    private void unwatchAll() {
+        if (watched != null) {
+            engine.watchedKeys().unwatchAll(this);
+        }
+    }
+
+    /** What goes on once this client's slow script ends (the rest of its EXEC), or null. */
+    private Runnable scriptContinuation;
+
+    /** The client's script passed busy-reply-threshold inside EXEC: the rest of the EXEC runs after it. */
+    public void continueAfterScript(Runnable rest) {
+        scriptContinuation = rest;
+    }
+
+    /** The continuation set by {@link #continueAfterScript}, once. */
+    public Runnable takeScriptContinuation() {
+        Runnable rest = scriptContinuation;
+        scriptContinuation = null;
+        return rest;
+    }
+
+    /** Runs EXEC's queued commands: blocking commands do not block meanwhile (CLIENT_DENY_BLOCKING). */
+    public void denyBlocking(boolean deny) {
+        denyBlocking = deny;
+    }
+
+    /** multi-mem: the queued commands' argument bytes plus a reference each (argv_len_sums). */
+    public long multiMemory() {
+        return multi == null ? 0 : multi.argvBytes();
+    }
+
+    /** CLIENT LIST flags, in catClientInfoString's order: O monitor, x MULTI, b blocked (or paused), d dirty CAS,
+     * c closing, e no-evict. */
     public String flags() {
         StringBuilder f = new StringBuilder(4);
         if (monitor) {
             f.append('O');
         }
+        if (multi != null) {
+            f.append('x');
+        }
         if (postponed || blocked) {
             f.append('b');
+        }
+        if (dirtyCas) {
+            f.append('d');
         }
         if (closing) {
             f.append('c');

@@ -61,6 +61,7 @@ public final class Engine {
     private boolean paused;
 
     private final Log log;
+    private final WatchedKeys watchedKeys;
 
     public Engine(Config config, ServerClock clock, Log log) {
         this.config = config;
@@ -71,6 +72,8 @@ public final class Engine {
         this.activeExpiry = new ActiveExpiry(keyspace);
         this.blocked = new BlockedClients(this);
         this.keyspace.addListener(blocked);
+        this.watchedKeys = new WatchedKeys(keyspace);
+        this.keyspace.addListener(watchedKeys);
         this.commands = CommandTable.load();
         this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
@@ -261,9 +264,15 @@ public final class Engine {
     }
 
     public void clientClosed(Client c) {
+        c.discardTransaction();
         clients.remove(c.id);
         monitors.remove(c);
         blocked.clientClosed(c);
+    }
+
+    /** The keys clients WATCH. */
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
     }
 
     /** Clients waiting for keys or for a pause to end. */
@@ -381,7 +390,8 @@ public final class Engine {
     }
 
     /** True if the command must wait for the pause to end: every command under ALL, writes under WRITE. */
-    public boolean pausedFor(io.cinnabar.server.command.CommandSpec cmd) {
+    /** True when CLIENT PAUSE holds this command now ({@code writes}: it may write or replicate). */
+    public boolean pausedFor(boolean writes) {
         if (!paused) {
             return false;
         }
@@ -389,8 +399,7 @@ public final class Engine {
             unpause();
             return false;
         }
-        return pauseAll || cmd.has(io.cinnabar.server.command.CommandFlags.WRITE)
-                || cmd.has(io.cinnabar.server.command.CommandFlags.MAY_REPLICATE);
+        return pauseAll || writes;
     }
 
     public void postpone(Client c) {

@@ -399,7 +399,7 @@ public final class ScriptEngine {
         volatile boolean failed;
         java.util.concurrent.CompletableFuture<Void> future;
         /** The script's writes, handed to the propagation tap by {@link #deliver}, on the executor thread. */
-        EffectsBuffer effects;
+        io.cinnabar.server.db.EffectsBatch effects;
 
         Run(Script script, String sha, LuaTable keys, LuaTable args, boolean readOnly, int protocol) {
             this.script = script;
@@ -521,7 +521,7 @@ public final class ScriptEngine {
         };
         String sha = run.sha;
         io.cinnabar.server.db.Propagator target = engine.keyspace().propagator();
-        EffectsBuffer effects = target.active() ? new EffectsBuffer() : null;
+        io.cinnabar.server.db.EffectsBatch effects = target.active() ? new io.cinnabar.server.db.EffectsBatch() : null;
         if (effects != null) {
             engine.keyspace().propagator(effects);
         }
@@ -559,46 +559,6 @@ public final class ScriptEngine {
             globals.hostSet("KEYS", LuaValue.NIL);
             globals.hostSet("ARGV", LuaValue.NIL);
             hook.reset();
-        }
-    }
-
-    /**
-     * A script's writes, held until it ends and then propagated as Redis 7.0 does: alone if there is one, wrapped in
-     * MULTI/EXEC if there are more, so a replica or AOF replays them atomically.
-     */
-    private static final class EffectsBuffer implements io.cinnabar.server.db.Propagator {
-        private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
-        private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
-        private final java.util.List<Object[]> commands = new java.util.ArrayList<>();
-
-        @Override
-        public boolean active() {
-            return true;
-        }
-
-        @Override
-        public void feed(int db, byte[][] argv, int argc) {
-            commands.add(new Object[] {db, java.util.Arrays.copyOf(argv, argc)});
-        }
-
-        void replayInto(io.cinnabar.server.db.Propagator target) {
-            if (commands.isEmpty()) {
-                return;
-            }
-            boolean wrap = commands.size() > 1;
-            int firstDb = (int) commands.get(0)[0];
-            if (wrap) {
-                target.feed(firstDb, new byte[][] {MULTI}, 1);
-            }
-            int lastDb = firstDb;
-            for (Object[] command : commands) {
-                byte[][] argv = (byte[][]) command[1];
-                lastDb = (int) command[0];
-                target.feed(lastDb, argv, argv.length);
-            }
-            if (wrap) {
-                target.feed(lastDb, new byte[][] {EXEC}, 1);
-            }
         }
     }
 
