@@ -5,6 +5,7 @@
 #   bench/compare-with-redis.sh            # needs redis-server and redis-benchmark on PATH
 #   REQUESTS_P1=200000 REQUESTS_P16=2000000 CLIENTS=50 bench/compare-with-redis.sh
 #
+# TESTS takes redis-benchmark's test names, and multi_exec (a MULTI/EXEC of five commands, sent by PipelineLoad).
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
 set -euo pipefail
@@ -23,6 +24,7 @@ for tool in redis-server redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH (apt-get install -y redis-server redis-tools)" >&2; exit 2; }
 done
 [ -f "$JAR" ] || mvn -q -B -DskipTests -pl dist -am package
+[ -f "$ROOT/bench/target/classes/io/cinnabar/bench/PipelineLoad.class" ] || mvn -q -B -DskipTests -pl bench -am package
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning &
 REDIS_PID=$!
@@ -35,8 +37,14 @@ for port in "$REDIS_PORT" "$CINNABAR_PORT"; do
 done
 
 rps() { # port test pipeline requests -> requests per second
-  redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -t "$2" -q 2>/dev/null | tr '\r' '\n' \
-    | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1
+  case "$2" in
+    multi_exec) # MULTI + five commands + EXEC as one request (redis-benchmark sends one command per request)
+      java -cp "$ROOT/bench/target/classes" io.cinnabar.bench.PipelineLoad "$1" "$CLIENTS" "$3" $(($4 / 5)) multi_exec \
+        | awk '/requests per second/ { print $2 }' ;;
+    *)
+      redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -t "$2" -q 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
+  esac
 }
 
 echo "warming up Cinnabar..." >&2
