@@ -334,6 +334,14 @@ class ListValueTest {
             l.pushTail(b(last));
             assertEquals(last.length() == 5 ? 1 : 2, l.nodeCount(), last);
         }
+        // Redis 7.0.15: 100,000 "element:i" make ql_nodes:183, ql_uncompressed_size:1490171 (and 1M: 1944, 15902498)
+        ListValue elements = new ListValue(-2, 1);
+        for (int i = 0; i < 100_000; i++) {
+            elements.pushTail(b("element:" + i));
+        }
+        assertEquals(183, elements.nodeCount());
+        assertEquals(1490171, elements.uncompressedBytes());
+        assertEquals(181, elements.compressedNodes());
         // LINSERT splitting a full 4 KB node, then merging the pivot's half with the next node when their sizes less
         // 11 fit in 4096: Redis 7.0.15 gave 3 nodes for the last element 3881 and 3883 bytes long, 4 for 3884, 3885
         int[] tails = {3881, 3883, 3884, 3885};
