@@ -122,28 +122,40 @@ public final class ListValue implements Value {
     /**
      * __quicklistCompress, run after a node was added, removed or changed (only when compressing): the nodes within
      * the depth of either end are expanded, the first node past the depth at each end is compressed, and so is node
-     * {@code touched} (-1 for none) when it lies past the depth.
+     * {@code touched} (-1 for none) when it lies past the depth. Below twice the depth in nodes nothing is done, as
+     * in Redis: no node can be compressed there, since the single removal that brought the list down to exactly
+     * twice the depth expanded them all ({@link #settleAfterRemovals} covers removing several at once).
      */
     private void settle(int touched) {
         int len = nodes.size();
         int depth = compress;
-        if (len <= 2 * depth) {
-            // Every node lies within the depth. Redis returns at once below 2*depth nodes, relying on each single
-            // node removal having expanded them; LREM and LTRIM here remove several nodes before this runs.
-            for (int n = 0; n < len; n++) {
-                decompressNode(n);
-            }
+        if (len < 2 * depth) {
             return;
         }
         for (int i = 0; i < depth; i++) {
             decompressNode(i);
             decompressNode(len - 1 - i);
         }
+        if (len == 2 * depth) {
+            return; // every node is within the depth of an end
+        }
         if (touched >= depth && touched < len - depth) {
             compressNode(touched);
         }
         compressNode(depth);
         compressNode(len - 1 - depth);
+    }
+
+    /** {@link #settle} after LREM or LTRIM removed any number of nodes at once. */
+    private void settleAfterRemovals() {
+        int len = nodes.size();
+        if (len < 2 * compress) {
+            for (int n = 0; n < len; n++) {
+                decompressNode(n);
+            }
+        } else {
+            settle(-1);
+        }
     }
 
     /**
@@ -499,7 +511,7 @@ public final class ListValue implements Value {
         if (removed > 0) {
             boolean emptied = nodes.removeIf(node -> node instanceof Listpack lp && lp.isEmpty());
             if (emptied && compress != 0) {
-                settle(-1);
+                settleAfterRemovals();
             }
         }
         size -= removed;
@@ -552,7 +564,7 @@ public final class ListValue implements Value {
         }
         size = keepEnd - keepStart + 1;
         if (compress != 0) {
-            settle(-1);
+            settleAfterRemovals();
         }
     }
 
