@@ -48,6 +48,11 @@ public final class Client {
     boolean postponed;
     /** Waiting for keys in {@link BlockedClients}. */
     boolean blocked;
+    /**
+     * CLIENT_DENY_BLOCKING: the client may not wait (a script's, a transaction's), so a blocking command that finds
+     * nothing answers as on timeout at once.
+     */
+    public boolean denyBlocking;
 
     public Client(long id, Engine engine, Connection connection, ReplyWriter reply) {
         this.id = id;
