@@ -25,11 +25,11 @@ eval evalsha eval_ro evalsha_ro script
 hset hsetnx hmset hget hmget hdel hlen hstrlen hexists hkeys hvals hgetall hincrby hincrbyfloat hrandfield hscan
 sadd srem smove sismember smismember scard spop srandmember smembers sinter sintercard sinterstore sunion sunionstore sdiff sdiffstore sscan
 lpush rpush lpushx rpushx lpop rpop llen lindex lrange lpos lset linsert lrem ltrim lmove rpoplpush
-blpop brpop brpoplpush blmove
+blpop brpop brpoplpush blmove lmpop blmpop
 zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangestore zrevrange zrangebyscore
 zrevrangebyscore zrangebylex zrevrangebylex zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop
 zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zintercard
-bzpopmin bzpopmax
+bzpopmin bzpopmax bzmpop
 multi exec discard watch unwatch
 sort sort_ro
 """.split()

@@ -256,7 +256,7 @@ final class CommandGenerator {
         List<String> a = new ArrayList<>();
         Compare compare = Compare.EXACT;
         int r = random.nextInt(100);
-        switch (random.nextInt(92)) {
+        switch (random.nextInt(94)) {
             case 0 -> add(a, "GET", key());
             case 1 -> setCommand(a);
             case 2 -> add(a, "SETNX", key(), value());
@@ -541,6 +541,15 @@ final class CommandGenerator {
             case 89 -> add(a, pick(new String[] {"ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"}), key(), "2", key(),
                     key());
             case 90, 91 -> sortCommand(a);
+            // LMPOP and BLMPOP; the blocking form with a short timeout: served at once, or both servers time out
+            case 92 -> mpopCommand(a, r < 40 ? "BLMPOP" : "LMPOP", new String[] {"LEFT", "RIGHT", "left"});
+            case 93 -> {
+                if (r < 25) {
+                    add(a, r < 12 ? "BZPOPMIN" : "BZPOPMAX", key(), key(), pick(new String[] {"0.01", "abc", "-1"}));
+                } else {
+                    mpopCommand(a, r < 60 ? "BZMPOP" : "ZMPOP", new String[] {"MIN", "MAX", "max"});
+                }
+            }
             default -> add(a, "EXISTS", key(), key(), key());
         }
         byte[][] argv = new byte[a.size()][];
@@ -622,6 +631,27 @@ final class CommandGenerator {
                 case 7 -> a.add("KEEPTTL");
                 default -> a.add(random.nextBoolean() ? "EX" : "BOGUS");
             }
+        }
+    }
+
+    /** LMPOP, BLMPOP, ZMPOP, BZMPOP: [timeout] numkeys key... side [COUNT n], now and then malformed. */
+    private void mpopCommand(List<String> a, String name, String[] sides) {
+        a.add(name);
+        if (name.startsWith("B")) {
+            a.add(random.nextInt(10) == 0 ? pick(new String[] {"abc", "-1", "inf"}) : "0.01");
+        }
+        int keys = 1 + random.nextInt(3);
+        a.add(random.nextInt(25) == 0 ? pick(new String[] {"0", "-1", "x", "9"}) : Integer.toString(keys));
+        for (int i = 0; i < keys; i++) {
+            a.add(key());
+        }
+        a.add(random.nextInt(10) == 0 ? "UP" : pick(sides));
+        if (random.nextInt(3) == 0) {
+            add(a, pick(new String[] {"COUNT", "count", "COUNT"}), random.nextInt(8) == 0
+                    ? pick(new String[] {"0", "-1", "x"}) : pick(new String[] {"1", "2", "5", "100"}));
+        }
+        if (random.nextInt(40) == 0) {
+            a.add(pick(new String[] {"COUNT", "BOGUS"}));
         }
     }
 

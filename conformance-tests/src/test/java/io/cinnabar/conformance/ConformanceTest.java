@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     static final List<String> SCENARIOS = List.of("strings", "keys", "connection", "server", "protocol", "scripting",
-            "config", "hashes", "sets", "lists", "zsets", "transactions", "sort");
+            "config", "hashes", "sets", "lists", "zsets", "transactions", "sort", "blocking");
 
     /** All scenarios, or those named in {@code -Dcinnabar.scenarios=a,b} (to record or debug a few). */
     @TestFactory
@@ -89,10 +91,15 @@ class ConformanceTest {
         }
     }
 
-    /** Plays a scenario on one connection (fresh ones for @close steps); returns every reply frame in order. */
+    /**
+     * Plays a scenario on one connection (fresh ones for @close steps, named ones for @client steps); returns every
+     * reply frame in order.
+     */
     static List<byte[]> play(Scenario scenario, String host, int port) {
         List<byte[]> replies = new ArrayList<>();
         RespClient client = new RespClient(host, port);
+        Map<String, RespClient> named = new HashMap<>();
+        Map<String, String> ids = new HashMap<>();
         try {
             for (Scenario.Step step : scenario.steps()) {
                 if (step.closes()) {
@@ -103,15 +110,64 @@ class ConformanceTest {
                     }
                     continue;
                 }
-                client.send(step.request());
+                if (step.blocked() >= 0) {
+                    awaitBlocked(client, step.blocked(), step.source());
+                    continue;
+                }
+                RespClient on = client;
+                if (step.client() != null) {
+                    on = named.get(step.client());
+                    if (on == null) {
+                        on = new RespClient(host, port);
+                        named.put(step.client(), on);
+                        ids.put(step.client(), clientId(on));
+                    }
+                }
+                if (step.request() != null) {
+                    if (step.args() != null && !ids.containsKey("default") && mentions(step, "{id:default}")) {
+                        ids.put("default", clientId(client));
+                    }
+                    on.send(Scenario.requestFor(step, ids));
+                }
                 for (int i = 0; i < step.replies(); i++) {
-                    replies.add(client.readReply());
+                    replies.add(on.readReply());
                 }
             }
         } finally {
             client.close();
+            named.values().forEach(RespClient::close);
         }
         return replies;
+    }
+
+    private static String clientId(RespClient c) {
+        String reply = c.call("CLIENT", "ID");
+        return reply.substring(1, reply.length() - 2);
+    }
+
+    private static boolean mentions(Scenario.Step step, String text) {
+        for (byte[] a : step.args()) {
+            if (new String(a, StandardCharsets.UTF_8).equals(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Polls INFO clients (replies not recorded) until the server counts {@code n} blocked clients. */
+    private static void awaitBlocked(RespClient c, int n, String source) {
+        for (int i = 0; i < 1000; i++) {
+            if (c.call("INFO", "clients").contains("blocked_clients:" + n + "\r\n")) {
+                return;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("never " + n + " blocked clients at: " + source);
     }
 
     private static List<byte[]> readTranscript(String name) throws IOException {

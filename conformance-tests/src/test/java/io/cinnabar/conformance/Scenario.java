@@ -16,11 +16,24 @@ import java.util.List;
  * {@code name=value} words),
  * {@code @replies N} (the command answers N frames), {@code @raw N text} (send C-escaped bytes, read N replies),
  * {@code @close text} (on a fresh connection: send, read one reply, and the server must close it).
+ * Several clients: {@code @client NAME} runs the step on the named connection (opened on first use; the others run
+ * on the default one), {@code @send} sends without reading (a command that blocks), {@code @read N} reads N
+ * replies that arrived for an earlier {@code @send}, {@code @blocked N} waits until the server counts N blocked
+ * clients (no reply recorded: it orders the clients' steps), and {@code {id:NAME}} in an argument is that
+ * connection's CLIENT ID.
  */
 record Scenario(String name, List<Step> steps) {
     enum Compare { EXACT, UNORDERED, SCAN, APPROX, SHAPE, FIELDS }
 
-    record Step(String source, byte[] request, int replies, Compare compare, boolean closes) {
+    /**
+     * One line. {@code request} is the bytes to send (null for a step that only reads or waits); for a plain command
+     * {@code args} holds its arguments, to substitute client ids at play time.
+     */
+    record Step(String source, byte[] request, int replies, Compare compare, boolean closes, String client,
+                List<byte[]> args, int blocked) {
+        Step(String source, byte[] request, int replies, Compare compare, boolean closes) {
+            this(source, request, replies, compare, closes, null, null, -1);
+        }
     }
 
     static Scenario load(String name) {
@@ -42,6 +55,8 @@ record Scenario(String name, List<Step> steps) {
     private static Step parse(String line) {
         Compare compare = Compare.EXACT;
         int replies = 1;
+        String client = null;
+        boolean sendOnly = false;
         String rest = line;
         while (rest.startsWith("@")) {
             int space = rest.indexOf(' ');
@@ -53,12 +68,24 @@ record Scenario(String name, List<Step> steps) {
                 case "approx" -> compare = Compare.APPROX;
                 case "shape" -> compare = Compare.SHAPE;
                 case "fields" -> compare = Compare.FIELDS;
+                case "send" -> sendOnly = true;
+                case "client" -> {
+                    int sp = rest.indexOf(' ');
+                    client = rest.substring(0, sp);
+                    rest = rest.substring(sp + 1);
+                }
+                case "read" -> {
+                    return new Step(line, null, Integer.parseInt(rest.trim()), compare, false, client, null, -1);
+                }
+                case "blocked" -> {
+                    return new Step(line, null, 0, compare, false, null, null, Integer.parseInt(rest.trim()));
+                }
                 case "replies", "raw" -> {
                     int sp = rest.indexOf(' ');
                     replies = Integer.parseInt(rest.substring(0, sp));
                     rest = rest.substring(sp + 1);
                     if (modifier.equals("raw")) {
-                        return new Step(line, unescape(rest), replies, compare, false);
+                        return new Step(line, unescape(rest), replies, compare, false, client, null, -1);
                     }
                 }
                 case "close" -> {
@@ -67,7 +94,31 @@ record Scenario(String name, List<Step> steps) {
                 default -> throw new IllegalArgumentException("unknown modifier " + modifier + " in: " + line);
             }
         }
-        return new Step(line, encode(split(rest)), replies, compare, false);
+        List<byte[]> args = split(rest);
+        return new Step(line, encode(args), sendOnly ? 0 : replies, compare, false, client, args, -1);
+    }
+
+    /** The step's request with every {@code {id:NAME}} replaced by {@code ids}' value for NAME. */
+    static byte[] requestFor(Step step, java.util.Map<String, String> ids) {
+        if (step.args() == null) {
+            return step.request();
+        }
+        List<byte[]> args = new ArrayList<>();
+        boolean changed = false;
+        for (byte[] a : step.args()) {
+            String text = new String(a, StandardCharsets.UTF_8);
+            if (text.startsWith("{id:") && text.endsWith("}")) {
+                String id = ids.get(text.substring(4, text.length() - 1));
+                if (id == null) {
+                    throw new IllegalArgumentException("no client " + text + " in: " + step.source());
+                }
+                args.add(id.getBytes(StandardCharsets.US_ASCII));
+                changed = true;
+            } else {
+                args.add(a);
+            }
+        }
+        return changed ? encode(args) : step.request();
     }
 
     /** redis-cli style splitting: spaces separate, double quotes allow C escapes, single quotes are literal. */

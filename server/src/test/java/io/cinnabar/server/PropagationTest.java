@@ -223,4 +223,76 @@ class PropagationTest {
             assertEquals(true, first.threads.get(i).startsWith("cinnabar-executor"), first.threads.get(i));
         }
     }
+
+    private static void awaitBlocked(RespClient probe, int n) throws InterruptedException {
+        for (int i = 0; i < 500 && !probe.call("INFO", "clients").contains("blocked_clients:" + n + "\r\n"); i++) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** The forms Redis 7.0.15 sent its replicas for the same commands (recorded with redis-cli --replica). */
+    @Test
+    void poppingAndBlockingCommandsArePropagatedAsThePlainPopsOrMovesTheyAmountTo() throws Exception {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(server.port());
+             RespClient waiting = new RespClient(server.port())) {
+            server.engine().call(() -> {
+                server.engine().keyspace().tap().add(recorder);
+                return null;
+            });
+            c.call("RPUSH", "l", "1", "2", "3", "4", "5", "6", "7", "8");
+            c.call("lmove", "l", "d", "left", "right");
+            c.call("rpoplpush", "l", "d");
+            c.call("BRPOPLPUSH", "l", "d", "0");
+            c.call("blmove", "l", "d", "right", "left", "0");
+            c.call("BLPOP", "nx", "l", "0");
+            c.call("BRPOP", "l", "0");
+            c.call("BLMPOP", "0", "1", "l", "RIGHT", "COUNT", "5");
+            c.call("LMPOP", "1", "l", "LEFT");
+            c.call("LMPOP", "1", "l", "LEFT"); // nothing left: nothing propagated
+            c.call("BLMPOP", "0.001", "1", "l", "LEFT");
+            c.call("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d");
+            c.call("ZMPOP", "1", "z", "MIN", "COUNT", "1");
+            c.call("BZPOPMIN", "z", "0");
+            c.call("BZMPOP", "0", "1", "z", "MAX", "COUNT", "7");
+            c.call("ZMPOP", "1", "z", "MIN"); // nothing left
+            assertEquals(List.of("0: RPUSH l 1 2 3 4 5 6 7 8", "0: lmove l d left right", "0: rpoplpush l d",
+                    "0: RPOPLPUSH l d", "0: LMOVE l d right left", "0: LPOP l", "0: RPOP l", "0: RPOP l 2",
+                    "0: ZADD z 1 a 2 b 3 c 4 d", "0: ZPOPMIN z 1", "0: ZPOPMIN z", "0: ZPOPMAX z 2"),
+                    fed);
+            fed.clear();
+            // waiters served after another client's command: each pop alone, after that command
+            String[][] served = {
+                {"BLMPOP", "0", "2", "nx", "q", "LEFT", "COUNT", "5"}, {"RPUSH", "q", "1", "2"},
+                {"BLMPOP", "0", "1", "q", "RIGHT"}, {"RPUSH", "q", "1", "2"},
+                {"BLPOP", "q2", "0"}, {"RPUSH", "q2", "1"},
+                {"blmove", "m", "n", "right", "LEFT", "0"}, {"RPUSH", "m", "1"},
+                {"BRPOPLPUSH", "m2", "n", "0"}, {"RPUSH", "m2", "1"},
+                {"BZPOPMAX", "y", "0"}, {"ZADD", "y", "1", "a", "2", "b"},
+                {"BZMPOP", "0", "1", "y2", "MIN", "COUNT", "5"}, {"ZADD", "y2", "1", "a", "2", "b"}};
+            for (int i = 0; i < served.length; i += 2) {
+                waiting.send(RespClient.encode(served[i]));
+                awaitBlocked(c, 1);
+                c.call(served[i + 1]);
+                waiting.readReply();
+                assertEquals("+OK\r\n", waiting.call("SET", "after", Integer.toString(i))); // propagated as ever
+            }
+            assertEquals(List.of("0: RPUSH q 1 2", "0: LPOP q 2", "0: SET after 0",
+                    "0: RPUSH q 1 2", "0: RPOP q 1", "0: SET after 2",
+                    "0: RPUSH q2 1", "0: LPOP q2", "0: SET after 4",
+                    "0: RPUSH m 1", "0: LMOVE m n right left", "0: SET after 6",
+                    "0: RPUSH m2 1", "0: RPOPLPUSH m2 n", "0: SET after 8",
+                    "0: ZADD y 1 a 2 b", "0: ZPOPMAX y", "0: SET after 10",
+                    "0: ZADD y2 1 a 2 b", "0: ZPOPMIN y2 2", "0: SET after 12"), fed);
+            fed.clear();
+            // in scripts: BLMPOP and BZMPOP run without blocking and are replayed as pops
+            c.call("RPUSH", "l", "1", "2", "3");
+            c.call("EVAL", "return redis.call('lmpop', 1, 'l', 'left', 'count', 2)", "0");
+            c.call("EVAL", "redis.call('set', 's', '1') return redis.call('blmpop', 0, 1, 'l', 'left', 'count', 2)",
+                    "0");
+            c.call("EVAL", "return redis.call('blmpop', 0, 1, 'l', 'left')", "0");
+            assertEquals(List.of("0: RPUSH l 1 2 3", "0: LPOP l 2", "0: MULTI", "0: set s 1", "0: LPOP l 1",
+                    "0: EXEC"), fed);
+        }
+    }
 }

@@ -152,6 +152,17 @@ class WriteHookTest {
             assertEquals(List.of("new 0:z", "zadd 0:z", "zincr 0:z", "zrem 0:z", "zremrangebyscore 0:z", "new 0:z2",
                     "zrangestore 0:z2", "new 0:z3", "zunionstore 0:z3", "del 0:z3", "zpopmin 0:z", "zpopmax 0:z",
                     "del 0:z"), drain(engine, r));
+            dirty = engine.call(() -> engine.keyspace().dirty);
+            c.call("RPUSH", "l", "1", "2", "3", "4", "5");
+            c.call("LMPOP", "1", "l", "LEFT", "COUNT", "2");
+            c.call("BLMPOP", "0", "2", "nosuch", "l", "RIGHT", "COUNT", "5");
+            c.call("ZADD", "z", "1", "a", "2", "b", "3", "c");
+            c.call("BZMPOP", "0", "1", "z", "MAX", "COUNT", "2");
+            c.call("BZMPOP", "0", "1", "z", "MIN", "COUNT", "2");
+            // one event per pop whatever its count, then del; the changes count the elements (as server.dirty)
+            assertEquals(List.of("new 0:l", "rpush 0:l", "lpop 0:l", "rpop 0:l", "del 0:l", "new 0:z", "zadd 0:z",
+                    "zpopmax 0:z", "zpopmin 0:z", "del 0:z"), drain(engine, r));
+            assertEquals(5 + 2 + 3 + 3 + 2 + 1, engine.call(() -> engine.keyspace().dirty) - dirty);
         }
     }
 
@@ -227,6 +238,8 @@ class WriteHookTest {
                     {"RPUSH", k, v, v}, {"LPUSH", k, v}, {"LPOP", k}, {"RPOP", k, "2"}, {"LSET", k, "0", v},
                     {"LINSERT", k, "BEFORE", v, "x"}, {"LREM", k, "0", v}, {"LTRIM", k, "1", "-1"},
                     {"LMOVE", k, k2, "LEFT", "RIGHT"}, {"RPOPLPUSH", k, k2}, {"BLPOP", k, "0.01"},
+                    {"LMPOP", "2", k, k2, "RIGHT", "COUNT", "2"}, {"BLMPOP", "0.01", "1", k, "LEFT"},
+                    {"BZMPOP", "0.01", "2", k, k2, "MAX", "COUNT", "2"}, {"BLMOVE", k, k2, "RIGHT", "LEFT", "0.01"},
                     {"ZADD", k, v, "m", "1", v}, {"ZADD", k, "GT", "CH", v, "m"}, {"ZINCRBY", k, "1.5", "x"},
                     {"ZREM", k, "m", v}, {"ZREMRANGEBYRANK", k, "0", "0"}, {"ZREMRANGEBYSCORE", k, "-inf", v},
                     {"ZREMRANGEBYLEX", k, "-", "[m"}, {"ZPOPMIN", k}, {"ZPOPMAX", k, "2"},

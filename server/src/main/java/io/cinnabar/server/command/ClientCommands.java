@@ -341,6 +341,43 @@ final class ClientCommands {
         c.reply.ok();
     }
 
+    /**
+     * CLIENT UNBLOCK id [TIMEOUT|ERROR], as networking.c: the reason is checked before the id; a client waiting
+     * for keys answers as on timeout, or with the UNBLOCKED error, and the reply is 1; otherwise 0.
+     */
+    static void unblock(Client c) {
+        if (c.argc > 4) {
+            Help.unknownSubcommand(c, "CLIENT"); // clientCommand's last branch: UNBLOCK takes 3 or 4 arguments
+            return;
+        }
+        boolean error = false;
+        if (c.argc == 4) {
+            if (Args.is(c.argv[3], "timeout")) {
+                error = false;
+            } else if (Args.is(c.argv[3], "error")) {
+                error = true;
+            } else {
+                c.error(UNBLOCK_REASON);
+                return;
+            }
+        }
+        if (!Args.longArg(c, 2)) {
+            return;
+        }
+        Client target = c.engine.client(c.parsedLong);
+        if (target != null && c.engine.blocked().unblock(target, error)) {
+            if (error) {
+                c.markFailed(); // Redis counts the error written to the target against this call too
+            }
+            c.reply.raw(io.cinnabar.protocol.reply.Replies.ONE);
+        } else {
+            c.reply.raw(io.cinnabar.protocol.reply.Replies.ZERO);
+        }
+    }
+
+    private static final io.cinnabar.server.error.ErrorReply UNBLOCK_REASON =
+            Errors.of("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+
     static void help(Client c) {
         Help.reply(c, "CLIENT",
                 "GETNAME",
@@ -379,6 +416,8 @@ final class ClientCommands {
                 "    * LIB-VER: the client lib version.",
                 "SETNAME <name>",
                 "    Assign the name <name> to the current connection.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                "    Unblock the specified blocked client.",
                 "NO-EVICT (ON|OFF)",
                 "    Protect current client connection from eviction.");
     }

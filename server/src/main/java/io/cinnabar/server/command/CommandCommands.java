@@ -140,25 +140,77 @@ final class CommandCommands {
         }
     }
 
-    /** The keys of a request by the legacy first/last/step positions (all the commands here describe theirs so). */
+    /**
+     * The keys of a request: by the recorded key specs for commands whose keys move with a numkeys argument (EVAL,
+     * LMPOP, ZUNIONSTORE...), by the legacy first/last/step positions for the others.
+     */
     static List<byte[]> keys(CommandSpec spec, byte[][] argv, int argc) {
+        if (spec.fullName.equals("sort") || spec.fullName.equals("sort_ro")) {
+            return SortCommand.keys(argv, argc); // sortGetKeys: the key, and STORE's destination
+        }
         List<byte[]> keys = new ArrayList<>();
-        if (spec.fullName.startsWith("eval")) {
-            // movable keys: numkeys, then the keys (the keynum key spec of EVAL and its variants)
-            long numkeys = io.cinnabar.protocol.bytes.Numbers.parseLong(argv[2]);
-            for (int i = 0; i < numkeys && 3 + i < argc; i++) {
-                keys.add(argv[3 + i]);
+        if (spec.has(CommandFlags.MOVABLE_KEYS) && spec.recordedInfo != null) {
+            if (!keysBySpecs(spec.recordedInfo.elements.get(8), argv, argc, keys)) {
+                keys.clear(); // one invalid spec: no keys at all
             }
             return keys;
-        }
-        if (spec.fullName.equals("sort")) {
-            return SortCommand.keys(argv, argc); // movable keys: STORE's destination
         }
         int last = spec.lastKey < 0 ? argc + spec.lastKey : spec.lastKey;
         for (int i = spec.firstKey; i <= last && i < argc && spec.keyStep > 0; i += spec.keyStep) {
             keys.add(argv[i]);
         }
         return keys;
+    }
+
+    /**
+     * getKeysUsingKeySpecs (db.c, Redis 7.0, BSD-3-Clause) for index begin-searches and range or keynum find-keys:
+     * false for an invalid spec (numkeys not a non-negative integer, or the keys out of the arguments' bounds).
+     */
+    private static boolean keysBySpecs(RespValue specs, byte[][] argv, int argc, List<byte[]> keys) {
+        for (RespValue ks : specs.elements) {
+            RespValue begin = ks.get("begin_search");
+            RespValue find = ks.get("find_keys");
+            if (begin == null || find == null || !"index".equals(begin.get("type").text())) {
+                return false; // keyword searches: none among the movable-key commands here
+            }
+            long first = begin.get("spec").get("index").integer;
+            RespValue fs = find.get("spec");
+            long last;
+            long step;
+            if ("keynum".equals(find.get("type").text())) {
+                long idx = first + fs.get("keynumidx").integer;
+                if (idx >= argc) {
+                    return false;
+                }
+                long numkeys = io.cinnabar.protocol.bytes.Numbers.parseLong(argv[(int) idx]);
+                if (numkeys < 0) { // not a number (NOT_A_NUMBER is negative too)
+                    return false;
+                }
+                first += fs.get("firstkey").integer;
+                last = first + numkeys - 1;
+                step = fs.get("keystep").integer;
+            } else if ("range".equals(find.get("type").text())) {
+                long lastKey = fs.get("lastkey").integer;
+                long limit = fs.get("limit").integer;
+                if (lastKey >= 0) {
+                    last = first + lastKey;
+                } else if (limit == 0) {
+                    last = argc + lastKey;
+                } else {
+                    last = first + ((argc - first) / limit + lastKey);
+                }
+                step = fs.get("keystep").integer;
+            } else {
+                return false;
+            }
+            if (last >= argc || last < first || first >= argc) {
+                return false; // "first or last is out of bounds, which indicates a syntax error"
+            }
+            for (long j = first; j <= last; j += step) {
+                keys.add(argv[(int) j]);
+            }
+        }
+        return true;
     }
 
     static void help(Client c) {

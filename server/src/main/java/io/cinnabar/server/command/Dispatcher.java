@@ -74,8 +74,8 @@ public final class Dispatcher {
             if (c.reply.buffer() == out) {
                 out.writerIndex(replyStart);
             }
-            if (c.replyMode == Client.REPLY_SKIP) {
-                c.replyMode = Client.REPLY_ON;
+            if (c.replyMode == Client.REPLY_SKIP && !c.parked()) {
+                c.replyMode = Client.REPLY_ON; // a blocked command keeps SKIP for its reply (BlockedClients)
             }
         }
         if (engine.blocked().hasReady() && !engine.scriptBusy()) {

@@ -34,6 +34,7 @@ final class Handlers {
             case "client|no-evict" -> ClientCommands::noEvict;
             case "client|pause" -> ClientCommands::pause;
             case "client|unpause" -> ClientCommands::unpause;
+            case "client|unblock" -> ClientCommands::unblock;
             case "client|help" -> ClientCommands::help;
             // transactions
             case "multi" -> TransactionCommands::multi;
@@ -124,6 +125,7 @@ final class Handlers {
             case "ltrim" -> ListCommands::ltrim;
             case "lmove" -> ListCommands::lmove;
             case "rpoplpush" -> ListCommands::rpoplpush;
+            case "lmpop" -> ListCommands::lmpop;
             case "blpop" -> ListCommands::blpop;
             case "brpop" -> ListCommands::brpop;
             case "brpoplpush" -> ListCommands::brpoplpush;
@@ -131,6 +133,7 @@ final class Handlers {
             // SORT, over lists, sets and sorted sets
             case "sort" -> SortCommand::sort;
             case "sort_ro" -> SortCommand::sortRo;
+            case "blmpop" -> ListCommands::blmpop;
             // sorted sets
             case "zadd" -> ZSetCommands::zadd;
             case "zincrby" -> ZSetCommands::zincrby;
@@ -157,6 +160,7 @@ final class Handlers {
             case "zmpop" -> ZSetCommands::zmpop;
             case "bzpopmin" -> ZSetCommands::bzpopmin;
             case "bzpopmax" -> ZSetCommands::bzpopmax;
+            case "bzmpop" -> ZSetCommands::bzmpop;
             case "zrandmember" -> ZSetCommands::zrandmember;
             case "zscan" -> ZSetCommands::zscan;
             case "zunion" -> ZSetCommands::zunion;

@@ -198,7 +198,7 @@ final class InfoCommand {
         line(sb, "client_recent_max_output_buffer", s.recentMaxOutputBuffer());
         line(sb, "blocked_clients", blocked);
         line(sb, "tracking_clients", 0);
-        line(sb, "clients_in_timeout_table", 0);
+        line(sb, "clients_in_timeout_table", e.blocked().withDeadline());
     }
 
     // ---- memory ----

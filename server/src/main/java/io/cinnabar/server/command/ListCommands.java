@@ -1,5 +1,6 @@
 package io.cinnabar.server.command;
 
+import io.cinnabar.protocol.bytes.Ascii;
 import io.cinnabar.protocol.bytes.LongDouble;
 import io.cinnabar.protocol.reply.Replies;
 import io.cinnabar.server.db.Database;
@@ -23,8 +24,10 @@ final class ListCommands {
     private static final byte[] LPOP = "LPOP".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RPOP = "RPOP".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LMOVE = "LMOVE".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LEFT = "LEFT".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RIGHT = "RIGHT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RPOPLPUSH = "RPOPLPUSH".getBytes(StandardCharsets.US_ASCII);
+    /** shared.left and shared.right, lower case as Redis propagates a served BLMOVE's sides. */
+    private static final byte[] LEFT = "left".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RIGHT = "right".getBytes(StandardCharsets.US_ASCII);
 
     private ListCommands() {
     }
@@ -141,16 +144,17 @@ final class ListCommands {
             c.reply.array(0);
             return;
         }
+        long n = 1;
         if (count < 0) {
             c.reply.bulk(l.pop(head));
         } else {
-            long n = Math.min(count, l.size());
+            n = Math.min(count, l.size());
             c.reply.array((int) n);
             for (long i = 0; i < n; i++) {
                 c.reply.bulk(l.pop(head));
             }
         }
-        c.db.modified(key, head ? KeyEvent.LPOP : KeyEvent.RPOP);
+        c.db.modified(key, head ? KeyEvent.LPOP : KeyEvent.RPOP, n); // one event, n changes (server.dirty)
         deleteIfEmpty(c.db, e);
     }
 
@@ -461,37 +465,43 @@ final class ListCommands {
         if (to < 0) {
             return;
         }
-        move(c, c.argv[1], c.argv[2], from == 1, to == 1, false);
+        // propagated as received, the sides as the client spelled them (as Redis)
+        move(c, c.db, c.argv[1], c.argv[2], from == 1, to == 1);
     }
 
     static void rpoplpush(Client c) {
-        move(c, c.argv[1], c.argv[2], false, true, false);
+        move(c, c.db, c.argv[1], c.argv[2], false, true);
     }
 
-    /** lmoveGenericCommand: pops from source and pushes onto destination; true when it moved an element. */
-    private static boolean move(Client c, byte[] source, byte[] destination, boolean fromHead, boolean toHead,
-                                boolean served) {
-        Dict.Entry e = c.db.lookupWrite(source);
+    private static final int MOVED = 1;
+    private static final int NOTHING = 0;
+    private static final int FAILED = -1;
+
+    /**
+     * lmoveGenericCommand over {@code db}: pops from source and pushes onto destination. Returns {@link #MOVED},
+     * {@link #NOTHING} when the source does not exist (replied a null), or {@link #FAILED} after WRONGTYPE.
+     */
+    private static int move(Client c, Database db, byte[] source, byte[] destination, boolean fromHead,
+                            boolean toHead) {
+        Dict.Entry e = db.lookupWrite(source);
         if (e == null) {
-            if (!served) {
-                c.reply.nullBulk();
-            }
-            return false;
+            c.reply.nullBulk();
+            return NOTHING;
         }
         if (!(e.value instanceof ListValue l)) {
             c.wrongType();
-            return false;
+            return FAILED;
         }
-        Dict.Entry d = c.db.lookupWrite(destination);
+        Dict.Entry d = db.lookupWrite(destination);
         if (d != null && !(d.value instanceof ListValue)) {
             c.wrongType();
-            return false;
+            return FAILED;
         }
         byte[] element = l.pop(fromHead);
         ListValue target;
         if (d == null) {
             target = newList(c);
-            c.db.add(destination, target);
+            db.add(destination, target);
         } else {
             target = (ListValue) d.value; // the source itself when both name the same key
         }
@@ -501,19 +511,133 @@ final class ListCommands {
             target.pushTail(element);
         }
         // as lmoveGenericCommand: the push's event, then the pop's, then "del"; one change in all
-        c.db.modified(destination, toHead ? KeyEvent.LPUSH : KeyEvent.RPUSH, 0);
-        c.db.modified(source, fromHead ? KeyEvent.LPOP : KeyEvent.RPOP);
+        db.modified(destination, toHead ? KeyEvent.LPUSH : KeyEvent.RPUSH, 0);
+        db.modified(source, fromHead ? KeyEvent.LPOP : KeyEvent.RPOP);
         if (l.size() == 0 && l != target) {
-            c.db.deleteEmptied(e);
+            db.deleteEmptied(e);
         }
         c.reply.bulk(element);
-        if (c.propagating()) {
-            c.propagate(LMOVE, source, destination, fromHead ? LEFT : RIGHT, toHead ? LEFT : RIGHT);
+        return MOVED;
+    }
+
+    // ---- LMPOP ----
+
+    private static final ErrorReply NUMKEYS = Errors.of("ERR numkeys should be greater than 0");
+    private static final ErrorReply COUNT_POSITIVE = Errors.of("ERR count should be greater than 0");
+
+    static void lmpop(Client c) {
+        mpop(c, 1, false);
+    }
+
+    static void blmpop(Client c) {
+        mpop(c, 2, true);
+    }
+
+    /**
+     * lmpopGenericCommand: numkeys, the keys, LEFT|RIGHT, an optional COUNT; BLMPOP's timeout (argv[1]) is read
+     * only after all that, as blockingPopGenericCommand does. Pops up to count elements of the first non-empty list
+     * as {key, [elements]}; a null array when there is none (and BLMPOP may not wait).
+     */
+    private static void mpop(Client c, int numKeysIdx, boolean blocking) {
+        if (!Args.longArg(c, numKeysIdx, 1, Long.MAX_VALUE, NUMKEYS)) {
+            return;
         }
-        return true;
+        long numKeys = c.parsedLong;
+        if (numKeys > c.argc - numKeysIdx - 2) { // where_idx = numkeys_idx + numkeys + 1 must be an argument
+            c.syntaxError();
+            return;
+        }
+        int whereIdx = numKeysIdx + (int) numKeys + 1;
+        int where = side(c, c.argv[whereIdx]);
+        if (where < 0) {
+            return;
+        }
+        boolean head = where == 1;
+        long count = -1;
+        for (int j = whereIdx + 1; j < c.argc; j++) {
+            if (count == -1 && Args.is(c.argv[j], "count") && j + 1 < c.argc) {
+                j++;
+                if (!Args.longArg(c, j, 1, Long.MAX_VALUE, COUNT_POSITIVE)) {
+                    return;
+                }
+                count = c.parsedLong;
+            } else {
+                c.syntaxError();
+                return;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        long deadline = 0;
+        if (blocking) {
+            deadline = deadline(c, c.argv[1]);
+            if (deadline < 0) {
+                return;
+            }
+        }
+        byte[][] keys = java.util.Arrays.copyOfRange(c.argv, numKeysIdx + 1, whereIdx);
+        for (byte[] key : keys) {
+            Dict.Entry e = c.db.lookupWrite(key);
+            if (e == null) {
+                continue;
+            }
+            if (!(e.value instanceof ListValue l)) {
+                c.wrongType();
+                return;
+            }
+            serveRange(c, c.db, key, l, e, head, count, false);
+            return;
+        }
+        if (!blocking || c.denyBlocking) {
+            c.reply.nullArray();
+            return;
+        }
+        final long wanted = count;
+        c.engine.blocked().block(c, c.db, keys, deadline, (waiting, db, key) -> {
+            Dict.Entry e = db.lookupWrite(key);
+            if (e == null || !(e.value instanceof ListValue l) || l.size() == 0) {
+                return false;
+            }
+            serveRange(waiting, db, key, l, e, head, wanted, true);
+            return true;
+        });
+    }
+
+    /**
+     * listPopRangeAndReplyWithKey: pops up to {@code count} elements as {key, [elements]}; propagated as
+     * {@code LPOP|RPOP key n}, n the number popped, in place of the command or, for a waiter served later, alone.
+     */
+    private static void serveRange(Client c, Database db, byte[] key, ListValue l, Dict.Entry e, boolean head,
+                                   long count, boolean served) {
+        long n = Math.min(count, l.size());
+        c.reply.array(2);
+        c.reply.bulk(key);
+        c.reply.array((int) n);
+        for (long i = 0; i < n; i++) {
+            c.reply.bulk(l.pop(head));
+        }
+        db.modified(key, head ? KeyEvent.LPOP : KeyEvent.RPOP, n);
+        deleteIfEmpty(db, e);
+        if (c.propagating()) {
+            propagate(c, db, served, head ? LPOP : RPOP, key, Ascii.bytes(Long.toString(n)));
+        }
     }
 
     // ---- blocking ----
+
+    /**
+     * The form a blocking command is replayed in: in place of the command when it was served at once (the
+     * dispatcher then feeds nothing else), or on its own for a waiter served after another client's command
+     * (the waiter is not the client whose command runs, so its propagation flag must not be touched).
+     */
+    static void propagate(Client c, Database db, boolean served, byte[]... argv) {
+        if (served) {
+            c.engine.keyspace().propagator().feed(db.id, argv, argv.length);
+        } else {
+            c.propagate(argv);
+        }
+    }
 
     /**
      * getTimeoutFromObjectOrReply: seconds as a long double, turned into a deadline on the server clock (0: no
@@ -521,13 +645,15 @@ final class ListCommands {
      */
     static long deadline(Client c, byte[] arg) {
         BigDecimal seconds = LongDouble.parse(arg);
-        if (seconds == null || LongDouble.isInfinite(seconds)) {
+        if (seconds == null) {
             c.error("ERR timeout is not a float or out of range");
             return -1;
         }
+        // strtold takes "inf"; Redis's cast of it, or of any value past a long long, turns negative
         BigDecimal millis = seconds.multiply(BigDecimal.valueOf(1000));
-        if (millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            c.error("ERR timeout is negative"); // as Redis, whose cast of an overflowing value turns negative
+        if (LongDouble.isInfinite(seconds) || millis.signum() < 0
+                || millis.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            c.error("ERR timeout is negative");
             return -1;
         }
         long ms = millis.setScale(0, java.math.RoundingMode.CEILING).longValue(); // as Redis: a fraction is a whole ms
@@ -561,42 +687,39 @@ final class ListCommands {
                 c.wrongType();
                 return;
             }
-            servePop(c, c.db, key, l, e, head);
+            servePop(c, c.db, key, l, e, head, false);
             return;
         }
-        c.engine.blocked().block(c, c.db, keys, deadline, new BlockedClients.Waiter() {
-            @Override
-            public boolean serve(Client waiting, Database db, byte[] key) {
-                Dict.Entry e = db.lookupWrite(key);
-                if (e == null || !(e.value instanceof ListValue l) || l.size() == 0) {
-                    return false;
-                }
-                servePop(waiting, db, key, l, e, head);
-                return true;
+        if (c.denyBlocking) {
+            c.reply.nullArray();
+            return;
+        }
+        c.engine.blocked().block(c, c.db, keys, deadline, (waiting, db, key) -> {
+            Dict.Entry e = db.lookupWrite(key);
+            if (e == null || !(e.value instanceof ListValue l) || l.size() == 0) {
+                return false;
             }
-
-            @Override
-            public void timedOut(Client waiting) {
-                waiting.reply.nullArray();
-            }
+            servePop(waiting, db, key, l, e, head, true);
+            return true;
         });
     }
 
     /** Replies {key, element} popped from a non-empty list; propagated as the plain pop it amounts to. */
-    private static void servePop(Client c, Database db, byte[] key, ListValue l, Dict.Entry e, boolean head) {
+    private static void servePop(Client c, Database db, byte[] key, ListValue l, Dict.Entry e, boolean head,
+                                 boolean served) {
         byte[] element = l.pop(head);
         c.reply.array(2);
         c.reply.bulk(key);
         c.reply.bulk(element);
         db.modified(key, head ? KeyEvent.LPOP : KeyEvent.RPOP);
         deleteIfEmpty(db, e);
-        if (c.engine.keyspace().propagator().active()) {
-            c.engine.keyspace().propagator().feed(db.id, new byte[][] {head ? LPOP : RPOP, key}, 2);
+        if (c.propagating()) {
+            propagate(c, db, served, head ? LPOP : RPOP, key);
         }
     }
 
     static void brpoplpush(Client c) {
-        blockingMove(c, c.argv[1], c.argv[2], false, true, c.argv[3]);
+        blockingMove(c, false, true, 3, true);
     }
 
     static void blmove(Client c) {
@@ -608,40 +731,50 @@ final class ListCommands {
         if (to < 0) {
             return;
         }
-        blockingMove(c, c.argv[1], c.argv[2], from == 1, to == 1, c.argv[5]);
+        blockingMove(c, from == 1, to == 1, 5, false);
     }
 
-    private static void blockingMove(Client c, byte[] source, byte[] destination, boolean fromHead, boolean toHead,
-                                     byte[] timeout) {
-        long deadline = deadline(c, timeout);
+    /**
+     * BLMOVE and BRPOPLPUSH. Served at once, they are replayed as LMOVE with the sides as the client spelled them,
+     * or as RPOPLPUSH; a waiter served later as LMOVE with "left"/"right" in lower case (Redis's shared strings),
+     * or RPOPLPUSH. A waiter whose destination holds another type by then gets WRONGTYPE and waits no more.
+     */
+    private static void blockingMove(Client c, boolean fromHead, boolean toHead, int timeoutIdx,
+                                     boolean rpoplpush) {
+        long deadline = deadline(c, c.argv[timeoutIdx]);
         if (deadline < 0) {
             return;
         }
-        Dict.Entry e = c.db.lookupWrite(source);
-        if (e != null) {
-            move(c, source, destination, fromHead, toHead, false);
+        byte[] source = c.argv[1];
+        byte[] destination = c.argv[2];
+        if (c.db.lookupWrite(source) != null) {
+            if (move(c, c.db, source, destination, fromHead, toHead) == MOVED && c.propagating()) {
+                if (rpoplpush) {
+                    c.propagate(RPOPLPUSH, source, destination);
+                } else {
+                    c.propagate(LMOVE, source, destination, c.argv[3], c.argv[4]);
+                }
+            }
             return;
         }
-        c.engine.blocked().block(c, c.db, new byte[][] {source}, deadline, new BlockedClients.Waiter() {
-            @Override
-            public boolean serve(Client waiting, Database db, byte[] key) {
-                Dict.Entry e = db.lookupWrite(key);
-                if (e == null || !(e.value instanceof ListValue l) || l.size() == 0) {
-                    return false;
-                }
-                Database saved = waiting.db;
-                waiting.db = db;
-                try {
-                    return move(waiting, source, destination, fromHead, toHead, true);
-                } finally {
-                    waiting.db = saved;
+        if (c.denyBlocking) {
+            c.reply.nullBulk(); // inside EXEC, as blmoveGenericCommand (a real timeout answers a null array)
+            return;
+        }
+        c.engine.blocked().block(c, c.db, new byte[][] {source}, deadline, (waiting, db, key) -> {
+            Dict.Entry e = db.lookupWrite(key);
+            if (e == null || !(e.value instanceof ListValue l) || l.size() == 0) {
+                return false;
+            }
+            if (move(waiting, db, source, destination, fromHead, toHead) == MOVED && waiting.propagating()) {
+                if (rpoplpush) {
+                    propagate(waiting, db, true, RPOPLPUSH, source, destination);
+                } else {
+                    propagate(waiting, db, true, LMOVE, source, destination, fromHead ? LEFT : RIGHT,
+                            toHead ? LEFT : RIGHT);
                 }
             }
-
-            @Override
-            public void timedOut(Client waiting) {
-                waiting.reply.nullBulk();
-            }
+            return true;
         });
     }
 

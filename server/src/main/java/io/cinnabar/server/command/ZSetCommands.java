@@ -12,7 +12,7 @@ import io.cinnabar.server.types.ZSetValue;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Sorted set commands, as t_zset.c in Redis 7.0 (the blocking BZPOP* family is not there yet). */
+/** Sorted set commands, as t_zset.c in Redis 7.0, with the blocking pops parked in BlockedClients. */
 final class ZSetCommands {
     private static final ErrorReply NAN_SCORE = Errors.of("ERR resulting score is not a number (NaN)");
     private static final ErrorReply NOT_FLOAT_RANGE = Errors.of("ERR min or max is not a float");
@@ -715,12 +715,17 @@ final class ZSetCommands {
             }
             count = c.parsedLong;
         }
-        pop(c, 1, 1, max, false, count, c.reply.protocol() >= 3 && c.argc == 3, false);
+        pop(c, 1, 1, max, false, count, c.reply.protocol() >= 3 && c.argc == 3, false, AS_RECEIVED);
     }
+
+    /** How a pop is replayed: as received (ZPOPMIN, ZPOPMAX), as a plain ZPOPMIN/ZPOPMAX key, or with a count. */
+    private static final int AS_RECEIVED = 0;
+    private static final int PLAIN = 1;
+    private static final int COUNTED = 2;
 
     /** genericZpopCommand over keys argv[firstKey .. firstKey+keys-1]. */
     private static void pop(Client c, int firstKey, int keys, boolean max, boolean emitKey, long count,
-            boolean nested, boolean nilWhenEmpty) {
+            boolean nested, boolean nilWhenEmpty, int replay) {
         byte[] key = null;
         ZSetValue z = null;
         for (int i = 0; i < keys; i++) {
@@ -745,12 +750,17 @@ final class ZSetCommands {
             c.reply.array(0);
             return;
         }
-        popFrom(c, key, z, max, emitKey, count, nested);
+        popFrom(c, c.db, key, z, max, emitKey, count, nested, replay, false);
     }
 
-    /** Pops from {@code z}, the non-empty sorted set at {@code key}, and replies (genericZpopCommand's body). */
-    private static void popFrom(Client c, byte[] key, ZSetValue z, boolean max, boolean emitKey, long count,
-            boolean nested) {
+    /**
+     * Pops from {@code z}, the non-empty sorted set at {@code key} of {@code db}, and replies (genericZpopCommand's
+     * body). ZMPOP and the blocking pops are replayed as ZPOPMIN/ZPOPMAX, with the number popped when
+     * {@code replay} is {@link #COUNTED}: in place of the command, or on their own for a waiter {@code served}
+     * after another client's command.
+     */
+    private static void popFrom(Client c, io.cinnabar.server.db.Database db, byte[] key, ZSetValue z, boolean max,
+            boolean emitKey, long count, boolean nested, int replay, boolean served) {
         if (count == -1) {
             count = 1;
         }
@@ -779,13 +789,25 @@ final class ZSetCommands {
             c.reply.bulk(member);
             c.reply.doubleValue(score);
         }
-        c.db.modified(key, max ? KeyEvent.ZPOPMAX : KeyEvent.ZPOPMIN, n);
-        removeIfEmpty(c, key, z);
-        if (emitKey && c.propagating()) {
-            c.propagate((max ? "ZPOPMAX" : "ZPOPMIN").getBytes(java.nio.charset.StandardCharsets.US_ASCII), key,
-                    Ascii.bytes(Long.toString(count)));
+        db.modified(key, max ? KeyEvent.ZPOPMAX : KeyEvent.ZPOPMIN, n);
+        if (z.size() == 0) {
+            db.delete(key);
+            db.modified(key, KeyEvent.DEL, 0);
+        }
+        if (replay != AS_RECEIVED && c.propagating()) {
+            byte[] name = max ? ZPOPMAX : ZPOPMIN;
+            if (replay == PLAIN) {
+                ListCommands.propagate(c, db, served, name, key);
+            } else {
+                ListCommands.propagate(c, db, served, name, key, Ascii.bytes(Integer.toString(n)));
+            }
         }
     }
+
+    private static final byte[] ZPOPMIN = Ascii.bytes("ZPOPMIN");
+    private static final byte[] ZPOPMAX = Ascii.bytes("ZPOPMAX");
+    private static final ErrorReply NUMKEYS = Errors.of("ERR numkeys should be greater than 0");
+    private static final ErrorReply COUNT_POSITIVE = Errors.of("ERR count should be greater than 0");
 
     static void bzpopmin(Client c) {
         blockingPop(c, false);
@@ -796,77 +818,86 @@ final class ZSetCommands {
     }
 
     /**
-     * blockingGenericZpopCommand: served at once from the first non-empty key, as {key, member, score}; otherwise
-     * parked until a key can serve or the deadline passes (a null array).
+     * BZPOPMIN and BZPOPMAX (blockingGenericZpopCommand): served at once from the first non-empty key, as {key,
+     * member, score}; otherwise parked until a key can serve or the deadline passes (a null array).
      */
     private static void blockingPop(Client c, boolean max) {
         long deadline = ListCommands.deadline(c, c.argv[c.argc - 1]);
         if (deadline < 0) {
             return;
         }
-        int keys = c.argc - 2;
-        for (int i = 1; i <= keys; i++) {
-            Dict.Entry e = c.db.lookupWrite(c.argv[i]);
+        blockingPop(c, java.util.Arrays.copyOfRange(c.argv, 1, c.argc - 1), max, -1, deadline);
+    }
+
+    /**
+     * blockingGenericZpopCommand for BZPOPMIN/BZPOPMAX ({@code count} -1: {key, member, score}) and BZMPOP (a count:
+     * {key, [[member, score] ...]}); a null array on timeout, or at once when the client may not wait.
+     */
+    private static void blockingPop(Client c, byte[][] keys, boolean max, long count, long deadline) {
+        boolean mpop = count != -1;
+        int replay = mpop ? COUNTED : PLAIN;
+        for (byte[] key : keys) {
+            Dict.Entry e = c.db.lookupWrite(key);
             if (e == null) {
                 continue;
             }
-            if (!(e.value instanceof ZSetValue)) {
+            if (!(e.value instanceof ZSetValue z)) {
                 c.wrongType();
                 return;
             }
-            pop(c, i, 1, max, true, -1, false, true);
+            popFrom(c, c.db, key, z, max, true, count, mpop, replay, false);
             return;
         }
-        byte[][] waitedOn = java.util.Arrays.copyOfRange(c.argv, 1, c.argc - 1);
-        c.engine.blocked().block(c, c.db, waitedOn, deadline, new io.cinnabar.server.exec.BlockedClients.Waiter() {
-            @Override
-            public boolean serve(Client waiting, io.cinnabar.server.db.Database db, byte[] key) {
-                Dict.Entry e = db.lookupWrite(key);
-                if (e == null || !(e.value instanceof ZSetValue z) || z.size() == 0) {
-                    return false;
-                }
-                io.cinnabar.server.db.Database saved = waiting.db;
-                waiting.db = db; // popFrom reports its changes to the client's database: the key's
-                try {
-                    popFrom(waiting, key, z, max, true, -1, false);
-                } finally {
-                    waiting.db = saved;
-                }
-                return true;
+        if (c.denyBlocking) {
+            c.reply.nullArray();
+            return;
+        }
+        c.engine.blocked().block(c, c.db, keys, deadline, (waiting, db, key) -> {
+            Dict.Entry e = db.lookupWrite(key);
+            if (e == null || !(e.value instanceof ZSetValue z) || z.size() == 0) {
+                return false;
             }
-
-            @Override
-            public void timedOut(Client waiting) {
-                waiting.reply.nullArray();
-            }
+            popFrom(waiting, db, key, z, max, true, count, mpop, replay, true);
+            return true;
         });
     }
 
     static void zmpop(Client c) {
-        if (!Args.longArg(c, 1, 1, Long.MAX_VALUE, Errors.of("ERR numkeys should be greater than 0"))) {
+        mpop(c, 1, false);
+    }
+
+    static void bzmpop(Client c) {
+        mpop(c, 2, true);
+    }
+
+    /**
+     * zmpopGenericCommand: numkeys, the keys, MIN|MAX, an optional COUNT; BZMPOP's timeout (argv[1]) is read only
+     * after all that, as blockingGenericZpopCommand does. Replayed as ZPOPMIN/ZPOPMAX key n, n the number popped.
+     */
+    private static void mpop(Client c, int numKeysIdx, boolean blocking) {
+        if (!Args.longArg(c, numKeysIdx, 1, Long.MAX_VALUE, NUMKEYS)) {
             return;
         }
         long numKeys = c.parsedLong;
-        long whereIdx = 1 + numKeys + 1;
-        if (whereIdx >= c.argc) {
+        if (numKeys > c.argc - numKeysIdx - 2) { // where_idx = numkeys_idx + numkeys + 1 must be an argument
             c.syntaxError();
             return;
         }
+        int whereIdx = numKeysIdx + (int) numKeys + 1;
         boolean max;
-        if (Args.is(c.argv[(int) whereIdx], "min")) {
+        if (Args.is(c.argv[whereIdx], "min")) {
             max = false;
-        } else if (Args.is(c.argv[(int) whereIdx], "max")) {
+        } else if (Args.is(c.argv[whereIdx], "max")) {
             max = true;
         } else {
             c.syntaxError();
             return;
         }
         long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc; j++) {
-            int more = c.argc - 1 - j;
-            if (count == -1 && Args.is(c.argv[j], "count") && more > 0) {
+        for (int j = whereIdx + 1; j < c.argc; j++) {
+            if (count == -1 && Args.is(c.argv[j], "count") && j + 1 < c.argc) {
                 j++;
-                if (!Args.longArg(c, j, 1, Long.MAX_VALUE, Errors.of("ERR count should be greater than 0"))) {
+                if (!Args.longArg(c, j, 1, Long.MAX_VALUE, COUNT_POSITIVE)) {
                     return;
                 }
                 count = c.parsedLong;
@@ -878,7 +909,15 @@ final class ZSetCommands {
         if (count == -1) {
             count = 1;
         }
-        pop(c, 2, (int) numKeys, max, true, count, true, true);
+        if (!blocking) {
+            pop(c, numKeysIdx + 1, (int) numKeys, max, true, count, true, true, COUNTED);
+            return;
+        }
+        long deadline = ListCommands.deadline(c, c.argv[1]);
+        if (deadline < 0) {
+            return;
+        }
+        blockingPop(c, java.util.Arrays.copyOfRange(c.argv, numKeysIdx + 1, whereIdx), max, count, deadline);
     }
 
     // ------------------------------------------------------------------ ZRANDMEMBER

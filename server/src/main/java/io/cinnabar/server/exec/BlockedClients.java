@@ -22,16 +22,27 @@ import java.util.Map;
  */
 public final class BlockedClients implements KeyspaceListener {
     /** What a blocked command does when one of its keys may be ready, and when its time is up. */
+    @FunctionalInterface
     public interface Waiter {
         /**
          * Tries to serve the client from {@code key}: writes its reply and returns true, or returns false to keep
-         * waiting (the key is empty, or of another type: Redis's waiters keep waiting then).
+         * waiting (the key is empty, or of another type: Redis's waiters keep waiting then). An error reply ends
+         * the wait too (a BLMOVE whose destination holds another type by then).
          */
         boolean serve(Client c, Database db, byte[] key);
 
-        /** The deadline passed: write the timeout reply (a null array in RESP2, a null in RESP3). */
-        void timedOut(Client c);
+        /**
+         * The deadline passed, or CLIENT UNBLOCK TIMEOUT: write the timeout reply. Every list and sorted-set
+         * command answers as Redis's replyToBlockedClientTimedOut does, a null array ({@code *-1}; {@code _} in
+         * RESP3), BLMOVE and BRPOPLPUSH included.
+         */
+        default void timedOut(Client c) {
+            c.reply.nullArray();
+        }
     }
+
+    private static final io.cinnabar.server.error.ErrorReply UNBLOCKED =
+            io.cinnabar.server.error.Errors.of("UNBLOCKED client unblocked via CLIENT UNBLOCK");
 
     /** A key of a database, hashed and compared by content. */
     private record KeyRef(int db, byte[] key, int hash) {
@@ -84,8 +95,13 @@ public final class BlockedClients implements KeyspaceListener {
      */
     public void block(Client c, Database db, byte[][] keys, long deadline, Waiter waiter) {
         if (c.denyBlocking) {
-            waiter.timedOut(c); // inside EXEC: answer at once as a timeout would
+            waiter.timedOut(c); // a client that may not wait (EXEC, scripts): answer at once as a timeout would
             return;
+        }
+        // as Redis, a blocked client keeps its arguments until it is unblocked (CLIENT LIST's argv-mem); the
+        // decoder reuses its array, so keep a copy
+        if (c.argv != null) {
+            c.argv = Arrays.copyOf(c.argv, c.argc);
         }
         KeyRef[] refs = new KeyRef[keys.length];
         for (int i = 0; i < keys.length; i++) {
@@ -129,8 +145,9 @@ public final class BlockedClients implements KeyspaceListener {
         ready.addAll(byKey.keySet());
     }
 
+    /** Keys were made ready, or clients were unblocked (CLIENT UNBLOCK) and wait to go on with their input. */
     public boolean hasReady() {
-        return !ready.isEmpty();
+        return !ready.isEmpty() || !unblocked.isEmpty();
     }
 
     /**
@@ -147,11 +164,18 @@ public final class BlockedClients implements KeyspaceListener {
                 continue;
             }
             Database db = engine.keyspace().db(ref.db);
+            Stats stats = engine.stats();
             for (Blocked b : queue.toArray(new Blocked[0])) {
                 if (byClient.get(b.client) != b) {
                     continue; // served through another of its keys meanwhile
                 }
+                long errors = stats.errorReplies;
+                int start = b.client.reply.buffer().writerIndex();
                 if (b.waiter.serve(b.client, db, ref.key)) {
+                    replied(b.client, start);
+                    if (stats.errorReplies != errors) {
+                        failed(b.client); // a BLMOVE whose destination turned out of another type
+                    }
                     release(b);
                 }
             }
@@ -178,10 +202,54 @@ public final class BlockedClients implements KeyspaceListener {
         }
         due.sort((x, y) -> Long.compare(x.deadline, y.deadline));
         for (Blocked b : due) {
+            int start = b.client.reply.buffer().writerIndex();
             b.waiter.timedOut(b.client);
+            replied(b.client, start);
             release(b);
         }
         resumeUnblocked();
+    }
+
+    /**
+     * CLIENT UNBLOCK: a client waiting for keys gets its timeout reply, or with {@code error} the UNBLOCKED error,
+     * and goes on with its input after the current command. Returns false if {@code c} waits for no keys (a client
+     * held by CLIENT PAUSE is not unblockable: Redis 7.0.15 crashes on it, later versions answer 0).
+     */
+    public boolean unblock(Client c, boolean error) {
+        Blocked b = byClient.get(c);
+        if (b == null) {
+            return false;
+        }
+        int start = c.reply.buffer().writerIndex();
+        if (error) {
+            c.error(UNBLOCKED);
+        } else {
+            b.waiter.timedOut(c);
+        }
+        replied(c, start);
+        failed(c); // as Redis's clientCommand, which reports the unblocked command failed either way
+        release(b);
+        return true;
+    }
+
+    /**
+     * The blocked command's reply is written: dropped under CLIENT REPLY OFF, or SKIP (which the dispatcher left in
+     * place for it, as Redis resets a blocked client only when it is unblocked).
+     */
+    private static void replied(Client c, int start) {
+        if (c.replyMode == Client.REPLY_OFF || c.replyMode == Client.REPLY_SKIP) {
+            c.reply.buffer().writerIndex(start);
+            if (c.replyMode == Client.REPLY_SKIP) {
+                c.replyMode = Client.REPLY_ON;
+            }
+        }
+    }
+
+    /** updateStatsOnUnblock with had_errors: the blocked command counts as failed in INFO commandstats. */
+    private static void failed(Client c) {
+        if (c.lastCmd != null) {
+            c.lastCmd.failedCalls++;
+        }
     }
 
     /** Unparks a served or timed-out client; its pipelined input is read by {@link #resumeUnblocked}. */
@@ -224,6 +292,7 @@ public final class BlockedClients implements KeyspaceListener {
             }
         }
         b.client.blocked = false;
+        b.client.argc = 0; // the blocked command is over: argv-mem drops to 0
     }
 
     /** A closed connection leaves nothing behind. */
@@ -239,6 +308,17 @@ public final class BlockedClients implements KeyspaceListener {
     /** Clients waiting for keys. */
     public int blockedOnKeys() {
         return byClient.size();
+    }
+
+    /** Clients waiting for keys with a deadline: INFO's clients_in_timeout_table. */
+    public int withDeadline() {
+        int n = 0;
+        for (Blocked b : byClient.values()) {
+            if (b.deadline != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Clients waiting for keys or for CLIENT PAUSE to end: INFO's blocked_clients. */

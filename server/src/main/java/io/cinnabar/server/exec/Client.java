@@ -54,8 +54,11 @@ public final class Client {
     boolean dirtyCas;
     /** The keys this client watches, or null (see {@link WatchedKeys}). */
     java.util.ArrayList<WatchedKeys.Watch> watched;
-    /** CLIENT_DENY_BLOCKING: during EXEC a blocking command answers at once as if it had timed out. */
-    boolean denyBlocking;
+    /**
+     * CLIENT_DENY_BLOCKING: the client may not wait (a script's, a transaction's), so a blocking command that finds
+     * nothing answers as on timeout at once.
+     */
+    public boolean denyBlocking;
 
     public Client(long id, Engine engine, Connection connection, ReplyWriter reply) {
         this.id = id;

@@ -245,9 +245,14 @@ public final class Engine {
         }
     }
 
-    /** The client scripts run their redis.call commands as: not connected, not listed by CLIENT LIST. */
+    /**
+     * The client scripts run their redis.call commands as: not connected, not listed by CLIENT LIST, never
+     * blocking.
+     */
     public Client scriptClient(ReplyWriter writer) {
-        return new Client(0, this, null, writer);
+        Client c = new Client(0, this, null, writer);
+        c.denyBlocking = true; // BLMPOP and BZMPOP may run in scripts (no noscript flag): they never wait there
+        return c;
     }
 
     public void slowLogAdd(Client c, byte[][] argv, int argc, long micros) {

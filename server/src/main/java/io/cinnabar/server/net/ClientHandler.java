@@ -158,7 +158,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
                 client.argv = Arrays.copyOf(client.argv, client.argc);
                 break;
             }
-            client.argc = 0; // no command in flight: argv-mem is 0 between commands
+            if (!client.parked()) {
+                client.argc = 0; // no command in flight: argv-mem is 0 between commands (a blocked one keeps its)
+            }
         }
         if (input != null) {
             if (!input.isReadable()) {
@@ -304,7 +306,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (dispatcher.execute(client) == Dispatcher.Result.POSTPONED) {
             return;
         }
-        client.argc = 0;
+        if (!client.parked()) {
+            client.argc = 0;
+        }
         processInput();
         flushSoon();
     }

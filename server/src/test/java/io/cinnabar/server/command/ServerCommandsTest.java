@@ -126,6 +126,14 @@ class ServerCommandsTest extends ServerTest {
         assertEquals("*2\r\n$1\r\na\r\n$1\r\nc\r\n", call("COMMAND", "GETKEYS", "MSET", "a", "b", "c", "d"));
         assertEquals("-ERR Invalid command specified\r\n", call("COMMAND", "GETKEYS", "nope", "x"));
         assertEquals("-ERR The command has no key arguments\r\n", call("COMMAND", "GETKEYS", "PING", "x"));
+        // numkeys commands, by their key specs: an out-of-bounds count gives no keys at all
+        assertEquals("*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+                call("COMMAND", "GETKEYS", "BLMPOP", "0", "2", "a", "b", "LEFT", "COUNT", "2"));
+        assertEquals("*3\r\n$1\r\nd\r\n$1\r\na\r\n$1\r\nb\r\n",
+                call("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b"));
+        assertEquals("-ERR Invalid arguments specified for command\r\n",
+                call("COMMAND", "GETKEYS", "LMPOP", "3", "l", "LEFT"));
+        assertEquals("*0\r\n", call("COMMAND", "GETKEYS", "EVAL", "x", "3", "a", "b")); // no mandatory keys
         assertTrue(call("COMMAND", "DOCS").startsWith("*"));
     }
 }

@@ -170,4 +170,28 @@ class BlockedClientsTest {
         blocked.serveReady();
         assertEquals("*2\r\n$1\r\nk\r\n$9\r\nfrom db 1\r\n", reply(c));
     }
+
+    @Test
+    void unblockRepliesAsOnTimeoutOrWithTheErrorAndLeavesEveryQueue() {
+        Database db = engine.keyspace().db(0);
+        Client timedOut = client();
+        Client failed = client();
+        Client idle = client();
+        blocked.block(timedOut, db, new byte[][] {b("k"), b("j")}, engine.clock().millis() + 1000, TAKE);
+        blocked.block(failed, db, new byte[][] {b("k")}, 0, TAKE);
+        assertEquals(1, blocked.withDeadline());
+        assertTrue(blocked.unblock(timedOut, false));
+        assertTrue(blocked.unblock(failed, true));
+        assertFalse(blocked.unblock(idle, false));
+        assertFalse(blocked.unblock(timedOut, true));
+        assertEquals("*-1\r\n", reply(timedOut));
+        assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", reply(failed));
+        assertEquals(0, blocked.count());
+        assertEquals(0, blocked.withDeadline());
+        assertFalse(timedOut.parked() || failed.parked());
+        write(0, "k", "v"); // nobody waits any more
+        assertFalse(blocked.hasReady());
+        engine.advanceClock(Duration.ofSeconds(2)); // the old deadline is gone with the client
+        assertEquals("*-1\r\n", reply(timedOut));
+    }
 }
