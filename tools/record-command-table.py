@@ -32,6 +32,7 @@ zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zinterc
 bzpopmin bzpopmax
 multi exec discard watch unwatch
 subscribe unsubscribe psubscribe punsubscribe ssubscribe sunsubscribe publish spublish pubsub
+sort sort_ro
 """.split()
 
 

@@ -56,6 +56,16 @@ final class BenchServer {
         return out.writerIndex();
     }
 
+    /** Fails the set-up unless OBJECT ENCODING of {@code key} is {@code encoding}. */
+    static void expectEncoding(BenchServer server, String key, String encoding) {
+        server.run(args("OBJECT", "ENCODING", key));
+        String reply = server.out.toString(StandardCharsets.US_ASCII);
+        String expected = "$" + encoding.length() + "\r\n" + encoding + "\r\n";
+        if (!reply.equals(expected)) {
+            throw new IllegalStateException(key + " is not " + encoding + ": " + reply);
+        }
+    }
+
     void close() {
         engine.close();
         out.release();

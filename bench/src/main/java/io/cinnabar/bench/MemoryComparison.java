@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Loads the same data into an embedded Cinnabar and into a real redis-server, and compares what it costs: for
  * Cinnabar the heap in use after a full GC, before and after loading; for Redis the growth of its resident set
  * (used_memory_rss) and of used_memory. Each data set gets fresh servers. Run with bench/memory-compare.sh (needs
- * redis-server on PATH). Prints one table row per data set.
+ * redis-server on PATH); arguments: a divisor of the sizes, and a part of the data set names to run only those.
+ * Prints one table row per data set.
  */
 public final class MemoryComparison {
     private MemoryComparison() {
@@ -31,6 +32,7 @@ public final class MemoryComparison {
 
     public static void main(String[] args) throws Exception {
         int scale = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        only = args.length > 1 ? args[1] : null;
         int million = 1_000_000 / scale;
         System.out.printf("%-28s %14s %14s %14s %8s%n", "data set", "redis rss", "redis used", "cinnabar heap",
                 "ratio");
@@ -71,9 +73,21 @@ public final class MemoryComparison {
                 p.send("RPUSH", "list", "element:" + i);
             }
         });
+        row("1M elements, compress depth 1", p -> {
+            p.send("CONFIG", "SET", "list-compress-depth", "1");
+            for (int i = 0; i < million; i++) {
+                p.send("RPUSH", "list", "element:" + i);
+            }
+        });
     }
 
+    /** The second argument, when given, keeps only the data sets whose name contains it. */
+    private static String only;
+
     private static void row(String name, Loader loader) throws Exception {
+        if (only != null && !name.contains(only)) {
+            return;
+        }
         long[] redis = redis(loader);
         long cinnabar = cinnabar(loader);
         System.out.printf("%-28s %14d %14d %14d %7.2fx%n", name, redis[0], redis[1], cinnabar,

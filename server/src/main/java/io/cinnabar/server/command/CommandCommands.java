@@ -151,6 +151,9 @@ final class CommandCommands {
             }
             return keys;
         }
+        if (spec.fullName.equals("sort")) {
+            return SortCommand.keys(argv, argc); // movable keys: STORE's destination
+        }
         int last = spec.lastKey < 0 ? argc + spec.lastKey : spec.lastKey;
         for (int i = spec.firstKey; i <= last && i < argc && spec.keyStep > 0; i += spec.keyStep) {
             keys.add(argv[i]);

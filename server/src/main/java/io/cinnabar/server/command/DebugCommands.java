@@ -114,16 +114,17 @@ final class DebugCommands {
                 + (e.value instanceof ListValue l ? quicklistInfo(l) : ""));
     }
 
-    /** debugCommand's extra fields for a quicklist: nodes, average fill, the fill setting, sizes. */
+    /**
+     * debugCommand's extra fields for a quicklist: nodes, average fill, the fill setting, whether the list was
+     * created with a compress depth (Redis prints ql->compress != 0, not whether any node is compressed now), and
+     * the nodes' uncompressed sizes added up.
+     */
     private static String quicklistInfo(ListValue l) {
-        java.util.List<byte[]> nodes = l.nodeBytes();
-        long bytes = 0;
-        for (byte[] node : nodes) {
-            bytes += node.length;
-        }
-        return " ql_nodes:" + nodes.size() + " ql_avg_node:"
-                + String.format(java.util.Locale.ROOT, "%.2f", nodes.isEmpty() ? 0.0 : (double) l.size() / nodes.size())
-                + " ql_listpack_max:" + l.fill() + " ql_compressed:0 ql_uncompressed_size:" + bytes;
+        int nodes = l.nodeCount();
+        return " ql_nodes:" + nodes + " ql_avg_node:"
+                + String.format(java.util.Locale.ROOT, "%.2f", nodes == 0 ? 0.0 : (double) l.size() / nodes)
+                + " ql_listpack_max:" + l.fill() + " ql_compressed:" + (l.compressDepth() != 0 ? 1 : 0)
+                + " ql_uncompressed_size:" + l.uncompressedBytes();
     }
 
     /**
@@ -136,11 +137,11 @@ final class DebugCommands {
             return integerLength(n);
         }
         if (v instanceof ListValue l) { // RDB_TYPE_LIST_QUICKLIST_2: a node count, then each node's container and blob
-            long total = lengthPrefix(l.nodeBytes().size());
-            for (byte[] node : l.nodeBytes()) {
-                total += 1 + serializedLength(node);
-            }
-            return total;
+            long[] total = {lengthPrefix(l.nodeCount())};
+            l.forEachNode((data, length, compressed, rawBytes) -> total[0] += 1 + (compressed
+                    ? 1 + lengthPrefix(length) + lengthPrefix(rawBytes) + length // rdbSaveLzfBlob as it is
+                    : serializedLength(java.util.Arrays.copyOf(data, length))));
+            return total[0];
         }
         if (v instanceof HashValue h) {
             byte[] listpack = h.listpackBytes();
@@ -267,7 +268,11 @@ final class DebugCommands {
         }
     }
 
-    // ---- digests (debug.c): SHA1-based, order independent, equal to Redis's for the same data ----
+    // ---- digests: SHA1-based, order independent, equal to Redis's for the same data. Ported from Redis 7.0's
+    // debug.c (xorObjectDigest, computeDatasetDigest; BSD-3-Clause, see NOTICE): per key the key mixed in, then the
+    // type number and the value (Types.digest), then "!!expire!!" XORed in when the key has an expiry (logically
+    // expired keys still count, as Redis walks the dict without expiring); per non-empty database its number mixed
+    // in, then each key's digest XORed in ----
 
     static void objectDigest(Dict.Entry e, Digest digest) {
         Types.digest(e.value, digest);

@@ -143,6 +143,9 @@ final class Handlers {
             case "brpop" -> ListCommands::brpop;
             case "brpoplpush" -> ListCommands::brpoplpush;
             case "blmove" -> ListCommands::blmove;
+            // SORT, over lists, sets and sorted sets
+            case "sort" -> SortCommand::sort;
+            case "sort_ro" -> SortCommand::sortRo;
             // sorted sets
             case "zadd" -> ZSetCommands::zadd;
             case "zincrby" -> ZSetCommands::zincrby;

@@ -86,7 +86,7 @@ final class ListCommands {
                 c.reply.raw(Replies.ZERO);
                 return;
             }
-            l = new ListValue(c.engine.config().listMaxListpackSize());
+            l = newList(c);
             c.db.add(key, l);
         }
         for (int i = 2; i < c.argc; i++) {
@@ -490,7 +490,7 @@ final class ListCommands {
         byte[] element = l.pop(fromHead);
         ListValue target;
         if (d == null) {
-            target = new ListValue(c.engine.config().listMaxListpackSize());
+            target = newList(c);
             c.db.add(destination, target);
         } else {
             target = (ListValue) d.value; // the source itself when both name the same key
@@ -643,5 +643,10 @@ final class ListCommands {
                 waiting.reply.nullBulk();
             }
         });
+    }
+
+    /** createQuicklistObject plus quicklistSetOptions: a new list takes the settings in force when it is created. */
+    private static ListValue newList(Client c) {
+        return new ListValue(c.engine.config().listMaxListpackSize(), c.engine.config().listCompressDepth());
     }
 }

@@ -61,6 +61,8 @@ public final class KeyEvent {
     public static final KeyEvent LINSERT = new KeyEvent("linsert", LIST);
     public static final KeyEvent LREM = new KeyEvent("lrem", LIST);
     public static final KeyEvent LTRIM = new KeyEvent("ltrim", LIST);
+    /** SORT ... STORE (a list class event, whatever the sorted type). */
+    public static final KeyEvent SORTSTORE = new KeyEvent("sortstore", LIST);
 
     // sorted sets
     public static final KeyEvent ZADD = new KeyEvent("zadd", ZSET);

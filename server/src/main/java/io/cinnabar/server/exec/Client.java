@@ -128,6 +128,11 @@ public final class Client {
         return failed;
     }
 
+    /** The Lua client scripts call commands through (Redis's CLIENT_SCRIPT): the only one with no connection. */
+    public boolean isScript() {
+        return connection == null;
+    }
+
     /** The reply, written elsewhere (a script's), was an error. */
     public void markFailed() {
         failed = true;

@@ -82,6 +82,7 @@ public final class Config {
     private final Num tcpBacklog;
     private final Num protoMaxBulkLen;
     private final Num listMaxListpackSize;
+    private final Num listCompressDepth;
     private final Num hashMaxListpackEntries;
     private final Num hashMaxListpackValue;
     private final Num setMaxIntsetEntries;
@@ -225,7 +226,7 @@ public final class Config {
         num("cluster-announce-tls-port", null, 0, 0, 65535, 0);
         num("repl-timeout", null, 0, 1, INT_MAX, 60);
         num("repl-ping-replica-period", "repl-ping-slave-period", 0, 1, INT_MAX, 10);
-        num("list-compress-depth", null, 0, 0, INT_MAX, 0);
+        listCompressDepth = num("list-compress-depth", null, 0, 0, INT_MAX, 0);
         num("rdb-key-save-delay", null, H, INT_MIN, INT_MAX, 0);
         num("key-load-delay", null, H, INT_MIN, INT_MAX, 0);
         activeExpireEffort = num("active-expire-effort", null, 0, 1, 10, 1);
@@ -584,6 +585,11 @@ public final class Config {
     /** How full a list's listpack nodes get: a count of entries, or -1..-5 for 4..64 KB. */
     public long listMaxListpackSize() {
         return listMaxListpackSize.value;
+    }
+
+    /** Nodes a new list keeps uncompressed at each end; 0 compresses none. */
+    public long listCompressDepth() {
+        return listCompressDepth.value;
     }
 
     /** Entries a hash keeps in a listpack before it becomes a hash table. */

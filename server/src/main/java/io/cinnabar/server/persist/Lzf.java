@@ -26,11 +26,39 @@ public final class Lzf {
      * when the result would not fit, as lzf_compress.
      */
     public static int compress(byte[] in, int inLen, byte[] out) {
-        int outLen = out.length;
+        return compress(in, inLen, out, out.length, new int[HSIZE], 0);
+    }
+
+    /**
+     * A compressor that keeps its 64K-entry hash table between calls instead of allocating and zeroing 256 KB each
+     * time (quicklist nodes are compressed often, and are a few KB). Every call's output is the same as {@link
+     * #compress(byte[], int, byte[])}'s. Not thread-safe: one per thread.
+     */
+    public static final class Compressor {
+        private final int[] htab = new int[HSIZE];
+        /** Table entries at or below it were stored by earlier calls and read as empty, as in a zeroed table. */
+        private int base;
+
+        /** lzf_compress of {@code inLen} bytes of {@code in} into at most {@code outLen} bytes of {@code out}. */
+        public int compress(byte[] in, int inLen, byte[] out, int outLen) {
+            if (base > Integer.MAX_VALUE - inLen - 1) {
+                java.util.Arrays.fill(htab, 0);
+                base = 0;
+            }
+            int n = Lzf.compress(in, inLen, out, Math.min(outLen, out.length), htab, base);
+            base += inLen;
+            return n;
+        }
+    }
+
+    /**
+     * The compressor proper. {@code htab} holds {@code base + position + 1}; a value at or below {@code base} is an
+     * empty slot (what 0 is in liblzf's zeroed table), so a table reused with a higher base needs no clearing.
+     */
+    private static int compress(byte[] in, int inLen, byte[] out, int outLen, int[] htab, int base) {
         if (inLen == 0 || outLen == 0) {
             return 0;
         }
-        int[] htab = new int[HSIZE]; // offsets + 1; 0 is the zeroed table's "no entry"
         int ip = 0;
         int op = 0;
         int lit = 0;
@@ -39,8 +67,8 @@ public final class Lzf {
         while (ip < inLen - 2) {
             hval = (hval << 8) | (in[ip + 2] & 0xff);
             int slot = idx(hval);
-            int ref = htab[slot] - 1;
-            htab[slot] = ip + 1;
+            int ref = htab[slot] - base - 1; // negative for an empty slot
+            htab[slot] = base + ip + 1;
             int off;
             if (ref > 0 && (off = ip - ref - 1) < MAX_OFF && in[ref + 2] == in[ip + 2]
                     && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
@@ -73,10 +101,10 @@ public final class Lzf {
                 ip -= 2; // VERY_FAST: hash the last two positions of the match
                 hval = ((in[ip] & 0xff) << 8) | (in[ip + 1] & 0xff);
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip + 1;
+                htab[idx(hval)] = base + ip + 1;
                 ip++;
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip + 1;
+                htab[idx(hval)] = base + ip + 1;
                 ip++;
             } else {
                 if (op >= outLen) {
@@ -105,6 +133,55 @@ public final class Lzf {
         }
         out[op - lit - 1] = (byte) (lit - 1); // end run
         op -= lit == 0 ? 1 : 0;
+        return op;
+    }
+
+    /**
+     * lzf_decompress (with CHECK_INPUT): expands {@code inLen} bytes of {@code in} into at most {@code outLen} bytes
+     * of {@code out}; returns the expanded length, or 0 when the output would not fit or the input is corrupt (a
+     * back reference before the start, a run past the input's end).
+     */
+    public static int decompress(byte[] in, int inLen, byte[] out, int outLen) {
+        outLen = Math.min(outLen, out.length);
+        int ip = 0;
+        int op = 0;
+        while (ip < inLen) {
+            int ctrl = in[ip++] & 0xff;
+            if (ctrl < (1 << 5)) { // literal run of ctrl + 1 bytes
+                ctrl++;
+                if (op + ctrl > outLen || ip + ctrl > inLen) {
+                    return 0;
+                }
+                System.arraycopy(in, ip, out, op, ctrl);
+                ip += ctrl;
+                op += ctrl;
+            } else { // back reference
+                int len = ctrl >>> 5;
+                int ref = op - ((ctrl & 0x1f) << 8) - 1;
+                if (ip >= inLen) {
+                    return 0;
+                }
+                if (len == 7) {
+                    len += in[ip++] & 0xff;
+                    if (ip >= inLen) {
+                        return 0;
+                    }
+                }
+                ref -= in[ip++] & 0xff;
+                len += 2;
+                if (op + len > outLen || ref < 0) {
+                    return 0;
+                }
+                if (op - ref >= len) { // no overlap: one copy
+                    System.arraycopy(out, ref, out, op, len);
+                    op += len;
+                } else { // the reference overlaps what it writes: byte by byte, as lzf_movsb
+                    for (int k = 0; k < len; k++) {
+                        out[op++] = out[ref++];
+                    }
+                }
+            }
+        }
         return op;
     }
 }

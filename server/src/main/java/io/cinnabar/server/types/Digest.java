@@ -6,7 +6,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The 20-byte SHA1 accumulator of Redis's DEBUG DIGEST and DIGEST-VALUE (debug.c): {@link #xor} adds data in an
  * order-independent way (set members, hash fields), {@link #mix} in an order-dependent one (list elements). Equal
- * to Redis's for the same data. Not thread-safe.
+ * to Redis's for the same data (DebugDigestTest holds values Redis 7.0.15 printed). Ported from Redis 7.0's debug.c
+ * (xorDigest, mixDigest; BSD-3-Clause, Copyright (c) 2009-2020 Salvatore Sanfilippo; see NOTICE), with the JDK's
+ * SHA-1 in place of Redis's sha1.c. Not thread-safe.
  */
 public final class Digest {
     private final byte[] bytes = new byte[20];

@@ -5,8 +5,18 @@ import java.util.ArrayList;
 /**
  * A list, encoded as Redis 7.0 encodes every list: a quicklist, a sequence of {@link Listpack} nodes each filled up
  * to {@code list-max-listpack-size} (a positive count of entries, or -1..-5 for 4, 8, 16, 32 or 64 KB), as
- * quicklist.c's _quicklistNodeAllowInsert decides. Nodes are not compressed ({@code list-compress-depth} 0, Redis's
- * default). Not thread-safe: executor thread only.
+ * quicklist.c's _quicklistNodeAllowInsert decides.
+ *
+ * <p>With {@code list-compress-depth} N above 0 (taken when the list is created, as Redis's quicklistSetOptions),
+ * the nodes more than N nodes away from either end are kept LZF-compressed ({@link CompressedNode}), as quicklist.c's
+ * __quicklistCompress keeps them: a node is compressed when it passes the depth boundary or is changed while past
+ * it, and expanded when it comes back within the depth of an end. The end nodes are never compressed, so pushes and
+ * pops touch only plain listpacks; with depth 0 (the default) no node is ever compressed and no compression work is
+ * done at all. Unlike Redis, reading a compressed node (LINDEX, LRANGE, LPOS) expands a temporary copy and leaves
+ * the node compressed, so a read never recompresses. Compression rules from Redis 7.0's quicklist.c (BSD-3-Clause,
+ * Copyright (c) 2014 Matt Stancliff); see NOTICE.
+ *
+ * <p>Not thread-safe: executor thread only.
  */
 public final class ListValue implements Value {
     private static final int OBJ_LIST = 1;
@@ -14,14 +24,28 @@ public final class ListValue implements Value {
     private static final int[] FILL_BYTES = {4096, 8192, 16384, 32768, 65536};
     /** SIZE_SAFETY_LIMIT: a count-limited node still stops growing at 8 KB. */
     private static final int SIZE_SAFETY_LIMIT = 8192;
+    /** quicklist.c's COMPRESS_MAX: the depth is a 16-bit field. */
+    private static final int COMPRESS_MAX = (1 << 16) - 1;
 
-    private final ArrayList<Listpack> nodes = new ArrayList<>();
+    /**
+     * The nodes, head first: each a {@link Listpack}, or a {@link CompressedNode} when it lies more than {@link
+     * #compress} nodes from both ends. The first and last nodes are always listpacks.
+     */
+    private final ArrayList<Object> nodes = new ArrayList<>();
     private long size;
     private final int fill;
+    /** list-compress-depth: nodes kept uncompressed at each end; 0 compresses nothing. */
+    private final int compress;
 
-    /** An empty list whose nodes follow {@code fill} (list-max-listpack-size). */
+    /** An empty, uncompressed list whose nodes follow {@code fill} (list-max-listpack-size). */
     public ListValue(long fill) {
+        this(fill, 0);
+    }
+
+    /** An empty list with {@code fill} (list-max-listpack-size) and {@code compressDepth} (list-compress-depth). */
+    public ListValue(long fill, long compressDepth) {
         this.fill = (int) Math.max(-5, Math.min(fill, Short.MAX_VALUE));
+        this.compress = (int) Math.max(0, Math.min(compressDepth, COMPRESS_MAX));
     }
 
     public long size() {
@@ -32,33 +56,155 @@ public final class ListValue implements Value {
         return fill;
     }
 
-    int nodeCount() {
+    /** The list-compress-depth this list was created with (DEBUG OBJECT's ql_compressed says whether it is 0). */
+    public int compressDepth() {
+        return compress;
+    }
+
+    public int nodeCount() {
         return nodes.size();
     }
 
-    /** _quicklistNodeAllowInsert: whether {@code node} may take one more element of {@code length} bytes. */
-    private boolean allows(Listpack node, int length) {
-        int grown = node.bytes() + length + 11; // the entry's header and backlen, at most
+    /** How many nodes are compressed now. */
+    int compressedNodes() {
+        int n = 0;
+        for (Object node : nodes) {
+            if (node instanceof CompressedNode) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether node {@code n} is compressed now. */
+    boolean compressedAt(int n) {
+        return nodes.get(n) instanceof CompressedNode;
+    }
+
+    private static int count(Object node) {
+        return node instanceof Listpack lp ? lp.size() : ((CompressedNode) node).count;
+    }
+
+    /** Node {@code n} to read: a compressed node is expanded into a temporary listpack and stays compressed. */
+    private Listpack view(int n) {
+        Object node = nodes.get(n);
+        return node instanceof Listpack lp ? lp : ((CompressedNode) node).decompress();
+    }
+
+    /** Node {@code n} to change: a compressed node is expanded in place (quicklistDecompressNodeForUse). */
+    private Listpack open(int n) {
+        Object node = nodes.get(n);
+        if (node instanceof Listpack lp) {
+            return lp;
+        }
+        Listpack lp = ((CompressedNode) node).decompress();
+        nodes.set(n, lp);
+        return lp;
+    }
+
+    /** quicklistCompressNode: compresses node {@code n} if it is not already and compression pays. */
+    private void compressNode(int n) {
+        if (nodes.get(n) instanceof Listpack lp) {
+            CompressedNode compressed = CompressedNode.of(lp);
+            if (compressed != null) {
+                nodes.set(n, compressed);
+            }
+        }
+    }
+
+    /** quicklistDecompressNode. */
+    private void decompressNode(int n) {
+        if (nodes.get(n) instanceof CompressedNode compressed) {
+            nodes.set(n, compressed.decompress());
+        }
+    }
+
+    /**
+     * __quicklistCompress, run after a node was added, removed or changed (only when compressing): the nodes within
+     * the depth of either end are expanded, the first node past the depth at each end is compressed, and so is node
+     * {@code touched} (-1 for none) when it lies past the depth. Below twice the depth in nodes nothing is done, as
+     * in Redis: no node can be compressed there, since the single removal that brought the list down to exactly
+     * twice the depth expanded them all ({@link #settleAfterRemovals} covers removing several at once).
+     */
+    private void settle(int touched) {
+        int len = nodes.size();
+        int depth = compress;
+        if (len < 2 * depth) {
+            return;
+        }
+        for (int i = 0; i < depth; i++) {
+            decompressNode(i);
+            decompressNode(len - 1 - i);
+        }
+        if (len == 2 * depth) {
+            return; // every node is within the depth of an end
+        }
+        if (touched >= depth && touched < len - depth) {
+            compressNode(touched);
+        }
+        compressNode(depth);
+        compressNode(len - 1 - depth);
+    }
+
+    /** {@link #settle} after LREM or LTRIM removed any number of nodes at once. */
+    private void settleAfterRemovals() {
+        int len = nodes.size();
+        if (len < 2 * compress) {
+            for (int n = 0; n < len; n++) {
+                decompressNode(n);
+            }
+        } else {
+            settle(-1);
+        }
+    }
+
+    /**
+     * _quicklistNodeAllowInsert: whether a node of {@code bytes} bytes and {@code count} entries may take one more
+     * element of {@code length} bytes.
+     */
+    private boolean allows(int bytes, int count, int length) {
+        int grown = bytes + length + 8; // SIZE_ESTIMATE_OVERHEAD: Redis 7.0's guess of the entry's header and backlen
         if (fill >= 0) {
-            return node.size() < Math.max(fill, 1) && grown <= SIZE_SAFETY_LIMIT;
+            return count < Math.max(fill, 1) && grown <= SIZE_SAFETY_LIMIT;
         }
         return grown <= FILL_BYTES[-fill - 1];
     }
 
     public void pushHead(byte[] element) {
-        if (nodes.isEmpty() || !allows(nodes.get(0), element.length)) {
-            nodes.add(0, new Listpack());
+        if (!nodes.isEmpty()) {
+            Listpack head = (Listpack) nodes.get(0); // the ends are never compressed
+            if (allows(head.bytes(), head.size(), element.length)) {
+                head.prepend(element);
+                size++;
+                return;
+            }
         }
-        nodes.get(0).prepend(element);
+        Listpack node = new Listpack();
+        node.prepend(element);
+        nodes.add(0, node);
         size++;
+        if (compress != 0) {
+            settle(1); // __quicklistInsertNode: quicklistCompress(old head)
+        }
     }
 
     public void pushTail(byte[] element) {
-        if (nodes.isEmpty() || !allows(nodes.get(nodes.size() - 1), element.length)) {
-            nodes.add(new Listpack());
+        int last = nodes.size() - 1;
+        if (last >= 0) {
+            Listpack tail = (Listpack) nodes.get(last);
+            if (allows(tail.bytes(), tail.size(), element.length)) {
+                tail.append(element);
+                size++;
+                return;
+            }
         }
-        nodes.get(nodes.size() - 1).append(element);
+        Listpack node = new Listpack();
+        node.append(element);
+        nodes.add(node);
         size++;
+        if (compress != 0) {
+            settle(last);
+        }
     }
 
     /** Removes and returns the first (or last) element; null when empty. */
@@ -67,14 +213,17 @@ public final class ListValue implements Value {
             return null;
         }
         int n = head ? 0 : nodes.size() - 1;
-        Listpack node = nodes.get(n);
+        Listpack node = (Listpack) nodes.get(n);
         int pos = head ? node.first() : node.last();
         byte[] element = node.bytesAt(pos);
         node.delete(pos);
+        size--;
         if (node.isEmpty()) {
             nodes.remove(n);
+            if (compress != 0) {
+                settle(-1); // __quicklistDelNode: the next node may come within the depth
+            }
         }
-        size--;
         return element;
     }
 
@@ -84,13 +233,33 @@ public final class ListValue implements Value {
         if (i < 0 || i >= size) {
             return null;
         }
-        for (Listpack node : nodes) {
-            if (i < node.size()) {
-                return node.bytesAt(node.seek(i));
+        long at = locate(i);
+        Listpack node = view((int) (at >>> 32));
+        return node.bytesAt(node.seek((int) at));
+    }
+
+    /**
+     * Where element {@code i} (in range) is, walking the nodes from the nearer end: the node's index in the high 32
+     * bits, the element's index within the node in the low 32.
+     */
+    private long locate(long i) {
+        if (i < size / 2) {
+            long first = 0;
+            for (int n = 0;; n++) {
+                long next = first + count(nodes.get(n));
+                if (i < next) {
+                    return (long) n << 32 | (i - first);
+                }
+                first = next;
             }
-            i -= node.size();
         }
-        return null;
+        long first = size;
+        for (int n = nodes.size() - 1;; n--) {
+            first -= count(nodes.get(n));
+            if (i >= first) {
+                return (long) n << 32 | (i - first);
+            }
+        }
     }
 
     /** Replaces the element at {@code index}; false when out of range. */
@@ -99,15 +268,14 @@ public final class ListValue implements Value {
         if (i < 0 || i >= size) {
             return false;
         }
-        for (int n = 0; n < nodes.size(); n++) {
-            Listpack node = nodes.get(n);
-            if (i < node.size()) {
-                node.replace(node.seek(i), element);
-                return true;
-            }
-            i -= node.size();
+        long at = locate(i);
+        int n = (int) (at >>> 32);
+        Listpack node = open(n);
+        node.replace(node.seek((int) at), element);
+        if (compress != 0) {
+            settle(n); // quicklistReplaceEntry: quicklistCompress(node)
         }
-        return false;
+        return true;
     }
 
     /** Receives elements in order; return false to stop. */
@@ -118,9 +286,10 @@ public final class ListValue implements Value {
     /** Visits elements {@code from} to {@code to} (inclusive, already clamped to the list) in order. */
     public void range(long from, long to, ElementVisitor visitor) {
         long first = 0; // index of the node's first element
-        for (Listpack node : nodes) {
-            long next = first + node.size();
+        for (int n = 0; n < nodes.size(); n++) {
+            long next = first + count(nodes.get(n));
             if (next > from) {
+                Listpack node = view(n);
                 long i = Math.max(from, first);
                 for (int pos = node.seek(i - first); pos >= 0 && i <= to; pos = node.next(pos), i++) {
                     if (!visitor.visit(node.bytesAt(pos))) {
@@ -138,7 +307,7 @@ public final class ListValue implements Value {
     /** Visits elements from the last to the first; return false to stop. */
     public void reverse(ElementVisitor visitor) {
         for (int n = nodes.size() - 1; n >= 0; n--) {
-            Listpack node = nodes.get(n);
+            Listpack node = view(n);
             for (int pos = node.last(); pos >= 0; pos = node.prev(pos)) {
                 if (!visitor.visit(node.bytesAt(pos))) {
                     return;
@@ -150,18 +319,12 @@ public final class ListValue implements Value {
     /** LINSERT: puts {@code element} before or after the first {@code pivot}; false when there is no pivot. */
     public boolean insert(byte[] pivot, byte[] element, boolean after) {
         for (int n = 0; n < nodes.size(); n++) {
-            Listpack node = nodes.get(n);
+            Listpack node = view(n);
             for (int pos = node.first(); pos >= 0; pos = node.next(pos)) {
                 if (node.equalsAt(pos, pivot)) {
-                    if (allows(node, element.length)) {
-                        if (after) {
-                            node.insertAfter(pos, element);
-                        } else {
-                            node.insertBefore(pos, element);
-                        }
-                    } else {
-                        splitAndInsert(n, pos, element, after);
-                    }
+                    boolean wasCompressed = compressedAt(n);
+                    nodes.set(n, node); // quicklistDecompressNodeForUse
+                    insertAt(n, node, pos, element, after, wasCompressed);
                     size++;
                     return true;
                 }
@@ -170,32 +333,139 @@ public final class ListValue implements Value {
         return false;
     }
 
-    /** A full node: split it at the pivot and put the element at the end of the first half or start of the second. */
-    private void splitAndInsert(int n, int pivotPos, byte[] element, boolean after) {
-        Listpack node = nodes.get(n);
-        Listpack first = new Listpack();
-        Listpack second = new Listpack();
-        boolean past = false;
-        for (int pos = node.first(); pos >= 0; pos = node.next(pos)) {
-            byte[] e = node.bytesAt(pos);
-            if (pos == pivotPos) {
-                if (after) {
-                    first.append(e);
-                    first.append(element);
-                } else {
-                    first.append(element);
-                    first.append(e);
-                }
-                past = true;
-            } else if (past) {
-                second.append(e);
+    /**
+     * quicklist.c's _quicklistInsert: into the node if it has room; else at the head of the next node or the tail of
+     * the previous one when the pivot is at that edge and the neighbour has room; else a new node of its own when
+     * the pivot is at an edge; else the node is split at the pivot and the neighbours merged where they fit.
+     */
+    private void insertAt(int n, Listpack node, int pos, byte[] element, boolean after, boolean wasCompressed) {
+        int length = element.length;
+        boolean full = !allows(node.bytes(), node.size(), length);
+        boolean atTail = after && node.next(pos) < 0;
+        boolean atHead = !after && pos == node.first();
+        boolean hasNext = n + 1 < nodes.size();
+        boolean hasPrev = n > 0;
+        boolean availNext = atTail && hasNext && allows(nodes.get(n + 1), length);
+        boolean availPrev = atHead && hasPrev && allows(nodes.get(n - 1), length);
+        if (!full) {
+            if (after) {
+                node.insertAfter(pos, element);
             } else {
-                first.append(e);
+                node.insertBefore(pos, element);
             }
+            recompressOnly(n, wasCompressed);
+        } else if (atTail && availNext) { // after the node's last entry: the next node's head
+            boolean nextCompressed = compressedAt(n + 1);
+            open(n + 1).prepend(element);
+            recompressOnly(n + 1, nextCompressed);
+            recompressOnly(n, wasCompressed);
+        } else if (atHead && availPrev) { // before the node's first entry: the previous node's tail
+            boolean prevCompressed = compressedAt(n - 1);
+            open(n - 1).append(element);
+            recompressOnly(n - 1, prevCompressed);
+            recompressOnly(n, wasCompressed);
+        } else if ((atTail && hasNext) || (atHead && hasPrev)) { // both full at that edge: a node of its own
+            Listpack fresh = new Listpack();
+            fresh.prepend(element);
+            nodes.add(after ? n + 1 : n, fresh);
+            if (compress != 0) {
+                settle(after ? n : n + 1); // __quicklistInsertNode: quicklistCompress(node)
+            }
+        } else {
+            // _quicklistSplitNode: after, the node keeps the entries up to the pivot and the new node takes the rest
+            // with the element first; before, the node keeps the pivot onwards and the new node takes what came
+            // before it, with the element last
+            int offset = 0;
+            for (int p = node.first(); p != pos; p = node.next(p)) {
+                offset++;
+            }
+            Listpack split = node.copy();
+            if (after) {
+                node.deleteRange(offset + 1, node.size());
+                split.deleteRange(0, offset + 1);
+                split.prepend(element);
+            } else {
+                node.deleteRange(0, offset);
+                split.deleteRange(offset, split.size());
+                split.append(element);
+            }
+            int center = after ? n : n + 1;
+            nodes.add(after ? n + 1 : n, split);
+            if (compress != 0) {
+                if (wasCompressed) {
+                    compressNode(center); // quicklistCompress of a node decompressed for use: recompress only
+                } else {
+                    settle(center);
+                }
+            }
+            mergeAround(center);
         }
-        nodes.set(n, first);
-        if (!second.isEmpty()) {
-            nodes.add(n + 1, second);
+    }
+
+    /** quicklistRecompressOnly: compresses node {@code n} again if it was compressed before the change. */
+    private void recompressOnly(int n, boolean wasCompressed) {
+        if (wasCompressed) {
+            compressNode(n);
+        }
+    }
+
+    /** _quicklistNodeAllowInsert on a node that may be compressed. */
+    private boolean allows(Object node, int length) {
+        return node instanceof Listpack lp ? allows(lp.bytes(), lp.size(), length)
+                : allows(((CompressedNode) node).rawBytes, ((CompressedNode) node).count, length);
+    }
+
+    /** _quicklistNodeAllowMerge: whether nodes {@code a} and {@code b} fit in one. */
+    private boolean allowsMerge(int a, int b) {
+        if (a < 0 || b < 0 || a >= nodes.size() || b >= nodes.size()) {
+            return false;
+        }
+        Object x = nodes.get(a);
+        Object y = nodes.get(b);
+        int mergedBytes = rawBytes(x) + rawBytes(y) - 11; // Redis 7.0 takes 11 off for one header and end marker
+        if (fill < 0) {
+            return mergedBytes <= FILL_BYTES[-fill - 1];
+        }
+        return mergedBytes <= SIZE_SAFETY_LIMIT && count(x) + count(y) <= fill;
+    }
+
+    private static int rawBytes(Object node) {
+        return node instanceof Listpack lp ? lp.bytes() : ((CompressedNode) node).rawBytes;
+    }
+
+    /**
+     * _quicklistMergeNodes around node {@code center}: the two before it, the two after it, then the center with
+     * the one before, then the result with the one after, each when they fit in one node.
+     */
+    private void mergeAround(int center) {
+        if (allowsMerge(center - 2, center - 1)) {
+            merge(center - 2);
+            center--;
+        }
+        if (allowsMerge(center + 1, center + 2)) {
+            merge(center + 1);
+        }
+        int target = center;
+        if (allowsMerge(center - 1, center)) {
+            merge(center - 1);
+            target = center - 1;
+        }
+        if (allowsMerge(target, target + 1)) {
+            merge(target);
+        }
+    }
+
+    /** _quicklistListpackMerge: node {@code a + 1}'s entries appended to node {@code a}, which stays. */
+    private void merge(int a) {
+        Listpack into = open(a);
+        Listpack from = view(a + 1);
+        for (int pos = from.first(); pos >= 0; pos = from.next(pos)) {
+            into.append(from.bytesAt(pos));
+        }
+        nodes.remove(a + 1);
+        if (compress != 0) {
+            settle(-1); // __quicklistDelNode
+            settle(a); // quicklistCompress(keep)
         }
     }
 
@@ -205,7 +475,8 @@ public final class ListValue implements Value {
         long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
         if (count >= 0) {
             for (int n = 0; n < nodes.size() && removed < limit; n++) {
-                Listpack node = nodes.get(n);
+                Listpack node = view(n);
+                long before = removed;
                 int pos = node.first();
                 while (pos >= 0 && removed < limit) {
                     if (node.equalsAt(pos, element)) {
@@ -215,10 +486,14 @@ public final class ListValue implements Value {
                         pos = node.next(pos);
                     }
                 }
+                if (removed != before) {
+                    changed(n, node);
+                }
             }
         } else {
             for (int n = nodes.size() - 1; n >= 0 && removed < limit; n--) {
-                Listpack node = nodes.get(n);
+                Listpack node = view(n);
+                long before = removed;
                 int pos = node.last();
                 while (pos >= 0 && removed < limit) {
                     int prev = node.prev(pos);
@@ -228,11 +503,32 @@ public final class ListValue implements Value {
                     }
                     pos = prev;
                 }
+                if (removed != before) {
+                    changed(n, node);
+                }
             }
         }
-        nodes.removeIf(Listpack::isEmpty);
+        if (removed > 0) {
+            boolean emptied = nodes.removeIf(node -> node instanceof Listpack lp && lp.isEmpty());
+            if (emptied && compress != 0) {
+                settleAfterRemovals();
+            }
+        }
         size -= removed;
         return removed;
+    }
+
+    /**
+     * Stores {@code node}, the changed listpack of node {@code n}; one expanded from compression is compressed again
+     * unless it became empty (quicklistRecompressOnly).
+     */
+    private void changed(int n, Listpack node) {
+        if (nodes.get(n) != node) {
+            nodes.set(n, node);
+            if (!node.isEmpty()) {
+                compressNode(n);
+            }
+        }
     }
 
     /** LTRIM: keeps elements {@code from} to {@code to} (inclusive, clamped; an empty range empties the list). */
@@ -244,12 +540,31 @@ public final class ListValue implements Value {
             size = 0;
             return;
         }
-        long dropTail = size - 1 - keepEnd;
-        for (long i = 0; i < keepStart; i++) {
-            pop(true);
+        // quicklistDelRange from each end: whole nodes dropped unread, then part of the new end node
+        long dropHead = keepStart;
+        int whole = 0;
+        while (count(nodes.get(whole)) <= dropHead) {
+            dropHead -= count(nodes.get(whole));
+            whole++;
         }
-        for (long i = 0; i < dropTail; i++) {
-            pop(false);
+        nodes.subList(0, whole).clear();
+        if (dropHead > 0) {
+            open(0).deleteRange(0, dropHead);
+        }
+        long dropTail = size - 1 - keepEnd;
+        int keep = nodes.size();
+        while (count(nodes.get(keep - 1)) <= dropTail) {
+            dropTail -= count(nodes.get(keep - 1));
+            keep--;
+        }
+        nodes.subList(keep, nodes.size()).clear();
+        if (dropTail > 0) {
+            Listpack last = open(keep - 1);
+            last.deleteRange(last.size() - dropTail, dropTail);
+        }
+        size = keepEnd - keepStart + 1;
+        if (compress != 0) {
+            settleAfterRemovals();
         }
     }
 
@@ -263,11 +578,12 @@ public final class ListValue implements Value {
         return "quicklist";
     }
 
+    /** quicklistDup: the same fill and depth; compressed nodes stay compressed (and, being immutable, shared). */
     @Override
     public ListValue copy() {
-        ListValue copy = new ListValue(fill);
-        for (Listpack node : nodes) {
-            copy.nodes.add(node.copy());
+        ListValue copy = new ListValue(fill, compress);
+        for (Object node : nodes) {
+            copy.nodes.add(node instanceof Listpack lp ? lp.copy() : node);
         }
         copy.size = size;
         return copy;
@@ -277,8 +593,9 @@ public final class ListValue implements Value {
     @Override
     public long memoryUsage(int samples) {
         long total = 40;
-        for (Listpack node : nodes) {
-            total += 32 + 24 + Types.arrayBytes(node.array().length);
+        for (Object node : nodes) {
+            total += 32 + (node instanceof Listpack lp ? 24 + Types.arrayBytes(lp.array().length)
+                    : ((CompressedNode) node).memoryUsage());
         }
         return total;
     }
@@ -293,11 +610,41 @@ public final class ListValue implements Value {
         });
     }
 
-    /** Each node's exact listpack bytes, for DEBUG OBJECT's serialized length and, later, RDB. */
+    /** Receives each node as RDB would write it. */
+    public interface NodeVisitor {
+        /**
+         * {@code data} holds {@code length} bytes: the listpack itself, or, when {@code compressed}, its LZF form
+         * (what Redis writes with rdbSaveLzfBlob); {@code rawBytes} is the listpack's size either way.
+         */
+        void visit(byte[] data, int length, boolean compressed, int rawBytes);
+    }
+
+    /** Visits the nodes head first, compressed ones as their LZF blob (the array must not be changed). */
+    public void forEachNode(NodeVisitor visitor) {
+        for (Object node : nodes) {
+            if (node instanceof Listpack lp) {
+                visitor.visit(lp.array(), lp.bytes(), false, lp.bytes());
+            } else {
+                CompressedNode c = (CompressedNode) node;
+                visitor.visit(c.lzf, c.lzf.length, true, c.rawBytes);
+            }
+        }
+    }
+
+    /** The nodes' listpack sizes added up (DEBUG OBJECT's ql_uncompressed_size). */
+    public long uncompressedBytes() {
+        long total = 0;
+        for (Object node : nodes) {
+            total += node instanceof Listpack lp ? lp.bytes() : ((CompressedNode) node).rawBytes;
+        }
+        return total;
+    }
+
+    /** Each node's exact listpack bytes (compressed ones expanded). */
     public java.util.List<byte[]> nodeBytes() {
         java.util.List<byte[]> out = new ArrayList<>(nodes.size());
-        for (Listpack node : nodes) {
-            out.add(node.toBytes());
+        for (int n = 0; n < nodes.size(); n++) {
+            out.add(view(n).toBytes());
         }
         return out;
     }

@@ -72,6 +72,14 @@ public final class Listpack {
     }
 
     /**
+     * Takes {@code bytes} as the backing array without checking them: for listpacks this code wrote itself (a
+     * decompressed quicklist node) whose {@code count} entries are known.
+     */
+    static Listpack trusted(byte[] bytes, int count) {
+        return new Listpack(bytes, count);
+    }
+
+    /**
      * Takes {@code bytes} (a serialized listpack, e.g. from RDB) as the backing array after {@link #validate}
      * checked it deeply; the caller must not touch the array afterwards.
      *
