@@ -773,13 +773,16 @@ final class ZSetCommands {
             byte[] member = cur.member();
             double score = cur.score();
             z.removeRanks(rank, rank);
+            if (i == 0) {
+                // as genericZpopCommand: the event after the first removal, before its reply
+                c.db.modified(key, max ? KeyEvent.ZPOPMAX : KeyEvent.ZPOPMIN, n);
+            }
             if (nested) {
                 c.reply.array(2);
             }
             c.reply.bulk(member);
             c.reply.doubleValue(score);
         }
-        c.db.modified(key, max ? KeyEvent.ZPOPMAX : KeyEvent.ZPOPMIN, n);
         removeIfEmpty(c, key, z);
         if (emitKey && c.propagating()) {
             c.propagate((max ? "ZPOPMAX" : "ZPOPMIN").getBytes(java.nio.charset.StandardCharsets.US_ASCII), key,

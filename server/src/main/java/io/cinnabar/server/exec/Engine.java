@@ -260,6 +260,11 @@ public final class Engine {
         }
     }
 
+    /** A client of the embedding API (an in-process subscriber): not connected, not listed by CLIENT LIST. */
+    public Client inProcessClient() {
+        return new Client(0, this, null, new ReplyWriter(io.netty.buffer.Unpooled.EMPTY_BUFFER));
+    }
+
     /** The client scripts run their redis.call commands as: not connected, not listed by CLIENT LIST. */
     public Client scriptClient(ReplyWriter writer) {
         return new Client(0, this, null, writer);

@@ -79,6 +79,14 @@ public final class PubSub {
         confirm(c, kind.subscribe, name, kind == Kind.SHARD ? s.shardChannels.size() : s.count());
     }
 
+    /** Subscribes without a confirmation (an in-process subscriber of the embedding API). */
+    public void subscribeQuietly(Client c, Kind kind, byte[] name) {
+        Channel channel = new Channel(name);
+        if (of(subscriptions(c), kind).add(channel)) {
+            registry(kind).computeIfAbsent(channel, k -> new ArrayList<>(2)).add(c);
+        }
+    }
+
     /** Unsubscribes from one channel or pattern, confirming it (also when the client was not subscribed). */
     public void unsubscribe(Client c, Kind kind, byte[] name, boolean notify) {
         Subscriptions s = subscriptions(c);
@@ -115,7 +123,9 @@ public final class PubSub {
         for (Kind kind : Kind.values()) {
             unsubscribeAll(c, kind, false);
         }
-        c.subscriptions = null;
+        if (c.subscriptions.sink == null) {
+            c.subscriptions = null;
+        }
     }
 
     private void forget(Kind kind, Channel channel, Client c) {
@@ -188,6 +198,11 @@ public final class PubSub {
     private void deliver(Client c, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
         if (!engine.onExecutorThread()) {
             engine.defer(() -> deliver(c, kind, pattern, channel, message));
+            return;
+        }
+        Subscriptions s = c.subscriptions;
+        if (s != null && s.sink != null) {
+            s.sink.message(channel, message);
             return;
         }
         if (c.closing || c.reply.buffer().refCnt() == 0) {

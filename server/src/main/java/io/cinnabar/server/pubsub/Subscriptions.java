@@ -10,6 +10,21 @@ public final class Subscriptions {
     final LinkedHashSet<Channel> channels = new LinkedHashSet<>();
     final LinkedHashSet<Channel> patterns = new LinkedHashSet<>();
     final LinkedHashSet<Channel> shardChannels = new LinkedHashSet<>();
+    /** Where an in-process subscriber's messages go (the embedding API); null for network clients. */
+    final Sink sink;
+
+    /** Receives the messages of an in-process subscriber, on the executor thread. */
+    public interface Sink {
+        void message(byte[] channel, byte[] message);
+    }
+
+    public Subscriptions() {
+        this(null);
+    }
+
+    public Subscriptions(Sink sink) {
+        this.sink = sink;
+    }
 
     /** SUBSCRIBE and PSUBSCRIBE replies count channels and patterns together (clientSubscriptionsCount). */
     int count() {
