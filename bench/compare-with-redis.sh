@@ -5,7 +5,8 @@
 #   bench/compare-with-redis.sh            # needs redis-server and redis-benchmark on PATH
 #   REQUESTS_P1=200000 REQUESTS_P16=2000000 CLIENTS=50 bench/compare-with-redis.sh
 #
-# TESTS takes redis-benchmark's test names, and multi_exec (a MULTI/EXEC of five commands, sent by PipelineLoad).
+# TESTS takes redis-benchmark's test names, multi_exec (a MULTI/EXEC of five commands, sent by PipelineLoad) and
+# publish_N (PUBLISH with N subscribers; the figure is PUBLISH calls per second, each delivered N times).
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
 set -euo pipefail
@@ -41,6 +42,15 @@ rps() { # port test pipeline requests -> requests per second
     multi_exec) # MULTI + five commands + EXEC as one request (redis-benchmark sends one command per request)
       java -cp "$ROOT/bench/target/classes" io.cinnabar.bench.PipelineLoad "$1" "$CLIENTS" "$3" $(($4 / 5)) multi_exec \
         | awk '/requests per second/ { print $2 }' ;;
+    publish_*) # PUBLISH to N subscribers (redis-cli processes reading to /dev/null); messages delivered = rps * N
+      local n=${2#publish_} pids=() i
+      for i in $(seq "$n"); do redis-cli -p "$1" subscribe bench-channel >/dev/null & pids+=($!); done
+      for _ in $(seq 100); do
+        [ "$(redis-cli -p "$1" pubsub numsub bench-channel | tail -1)" = "$n" ] && break; sleep 0.05
+      done
+      redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -q publish bench-channel hello 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1
+      kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null || true ;;
     *)
       redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -t "$2" -q 2>/dev/null | tr '\r' '\n' \
         | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;

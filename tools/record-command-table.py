@@ -31,6 +31,7 @@ zrevrangebyscore zrangebylex zrevrangebylex zremrangebyrank zremrangebyscore zre
 zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zintercard
 bzpopmin bzpopmax bzmpop
 multi exec discard watch unwatch
+subscribe unsubscribe psubscribe punsubscribe ssubscribe sunsubscribe publish spublish pubsub
 sort sort_ro
 """.split()
 

@@ -123,6 +123,44 @@ public final class CinnabarServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Subscribes in-process to {@code channels}, as SUBSCRIBE does, with no client library: {@code listener} gets
+     * every message published on them (including keyspace notifications on {@code __keyspace@0__:...} channels when
+     * {@code notify-keyspace-events} enables them). Close the returned subscription to unsubscribe.
+     */
+    public Subscription subscribe(MessageListener listener, String... channels) {
+        return subscribeGeneric(listener, io.cinnabar.server.pubsub.PubSub.Kind.CHANNEL, channels);
+    }
+
+    /** As {@link #subscribe}, for glob-style patterns (PSUBSCRIBE). */
+    public Subscription psubscribe(MessageListener listener, String... patterns) {
+        return subscribeGeneric(listener, io.cinnabar.server.pubsub.PubSub.Kind.PATTERN, patterns);
+    }
+
+    private Subscription subscribeGeneric(MessageListener listener, io.cinnabar.server.pubsub.PubSub.Kind kind,
+                                          String... names) {
+        requireRunning();
+        java.util.Objects.requireNonNull(listener, "listener");
+        io.cinnabar.server.exec.Client subscriber = engine.call(() -> {
+            io.cinnabar.server.exec.Client c = engine.inProcessClient();
+            c.subscriptions = new io.cinnabar.server.pubsub.Subscriptions(
+                    (channel, message) -> listener.onMessage(
+                            new String(channel, java.nio.charset.StandardCharsets.UTF_8), message.clone()));
+            for (String name : names) {
+                engine.pubSub().subscribeQuietly(c, kind, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return c;
+        });
+        return () -> {
+            if (running) {
+                engine.call(() -> {
+                    engine.pubSub().clientClosed(subscriber);
+                    return null;
+                });
+            }
+        };
+    }
+
     /** The engine, for tests in this package. */
     Engine engine() {
         return engine;

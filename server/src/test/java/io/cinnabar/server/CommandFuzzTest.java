@@ -72,7 +72,7 @@ class CommandFuzzTest {
     private enum Mode { RESP2, RESP3, CALL, PCALL }
 
     /** Each command of the table (each subcommand of a container) with its name words and arity. */
-    private record Target(String fullName, String[] words, int arity, boolean blocking) {
+    private record Target(String fullName, String[] words, int arity, boolean blocking, boolean subscribes) {
     }
 
     /** Timeouts a blocking command gets as its last argument: short, or invalid, so the run never waits. */
@@ -97,7 +97,8 @@ class CommandFuzzTest {
                 continue;
             }
             targets.add(new Target(spec.fullName, spec.fullName.split("\\|"), spec.arity,
-                    spec.has(io.cinnabar.server.command.CommandFlags.BLOCKING)));
+                    spec.has(io.cinnabar.server.command.CommandFlags.BLOCKING),
+                    spec.fullName.endsWith("subscribe")));
         }
         assertTrue(targets.size() > 80, "the command table is read: " + targets.size());
         return targets;
@@ -156,7 +157,22 @@ class CommandFuzzTest {
                     }
                     byte[] reply;
                     try {
-                        if (t.blocking && mode.ordinal() < Mode.CALL.ordinal()) {
+                        if (t.subscribes && mode.ordinal() < Mode.CALL.ordinal()) {
+                            // (un)subscribing answers one frame per channel: read up to RESET's reply, which also
+                            // leaves pub/sub mode (and restores the protocol: HELLO 3 again if needed)
+                            c.send(RespClient.encode(request));
+                            c.send(RespClient.encode("RESET"));
+                            StringBuilder all = new StringBuilder();
+                            String frame;
+                            do {
+                                frame = c.readReplyText();
+                                all.append(frame);
+                            } while (!frame.equals("+RESET\r\n"));
+                            if (mode == Mode.RESP3) {
+                                c.call("HELLO", "3");
+                            }
+                            reply = all.toString().getBytes(StandardCharsets.ISO_8859_1);
+                        } else if (t.blocking && mode.ordinal() < Mode.CALL.ordinal()) {
                             // a blocked call times out when the server clock passes its (short) deadline
                             c.send(RespClient.encode(request));
                             Thread.sleep(2);

@@ -11,9 +11,17 @@ final class ConnectionCommands {
     private ConnectionCommands() {
     }
 
+    private static final byte[] PONG = io.cinnabar.protocol.bytes.Ascii.bytes("pong");
+    private static final byte[] EMPTY = new byte[0];
+
     static void ping(Client c) {
         if (c.argc > 2) {
             c.error("ERR wrong number of arguments for 'ping' command");
+        } else if (c.subscribed() && !c.resp3()) {
+            // in RESP2 pub/sub mode PING answers like a message, so a subscriber's reader can take it
+            c.reply.array(2);
+            c.reply.bulk(PONG);
+            c.reply.bulk(c.argc == 1 ? EMPTY : c.argv[1]);
         } else if (c.argc == 1) {
             c.reply.raw(Replies.PONG);
         } else {
@@ -175,6 +183,7 @@ final class ConnectionCommands {
 
     static void reset(Client c) {
         c.discardTransaction(); // leaves MULTI and unwatches
+        c.engine.pubSub().clientClosed(c); // and every channel, silently
         c.selectDb(0);
         c.reply.protocol(2);
         c.authenticated = !c.engine.config().requiresPassword();

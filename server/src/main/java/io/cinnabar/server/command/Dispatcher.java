@@ -122,6 +122,11 @@ public final class Dispatcher {
             reject(c, cmd, "Command not allowed inside a transaction");
             return Result.DONE;
         }
+        if (c.subscribed() && !c.resp3() && !allowedWhileSubscribed(cmd)) {
+            reject(c, cmd, "Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
+                    + "QUIT / RESET are allowed in this context");
+            return Result.DONE;
+        }
         if (engine.scriptBusy()) {
             if (!cmd.has(CommandFlags.ALLOW_BUSY)) {
                 reject(c, cmd, BUSY);
@@ -149,6 +154,15 @@ public final class Dispatcher {
         keyspace.now = now;
         invoke(c, cmd);
         return Result.DONE;
+    }
+
+    /** A RESP2 connection in pub/sub mode may only (un)subscribe, PING, QUIT and RESET. */
+    private boolean allowedWhileSubscribed(CommandSpec cmd) {
+        return switch (cmd.fullName) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
+                 "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** Inside MULTI every command but EXEC, DISCARD, MULTI, WATCH, QUIT and RESET is queued. */

@@ -36,6 +36,21 @@ final class Handlers {
             case "client|unpause" -> ClientCommands::unpause;
             case "client|unblock" -> ClientCommands::unblock;
             case "client|help" -> ClientCommands::help;
+            // pub/sub
+            case "subscribe" -> PubSubCommands::subscribe;
+            case "unsubscribe" -> PubSubCommands::unsubscribe;
+            case "psubscribe" -> PubSubCommands::psubscribe;
+            case "punsubscribe" -> PubSubCommands::punsubscribe;
+            case "ssubscribe" -> PubSubCommands::ssubscribe;
+            case "sunsubscribe" -> PubSubCommands::sunsubscribe;
+            case "publish" -> PubSubCommands::publish;
+            case "spublish" -> PubSubCommands::spublish;
+            case "pubsub|channels" -> PubSubCommands::channels;
+            case "pubsub|numsub" -> PubSubCommands::numsub;
+            case "pubsub|numpat" -> PubSubCommands::numpat;
+            case "pubsub|shardchannels" -> PubSubCommands::shardchannels;
+            case "pubsub|shardnumsub" -> PubSubCommands::shardnumsub;
+            case "pubsub|help" -> PubSubCommands::help;
             // transactions
             case "multi" -> TransactionCommands::multi;
             case "exec" -> TransactionCommands::exec;

@@ -405,8 +405,10 @@ final class KeyCommands {
             if (c.propagating()) {
                 c.propagate(DEL, key);
             }
+            c.reply.raw(Replies.ONE);
         } else {
             c.db.setExpire(e, when);
+            c.reply.raw(Replies.ONE); // before the event, as expireGenericCommand (a RESP3 self-subscriber sees it)
             c.db.modified(key, KeyEvent.EXPIRE);
             if (c.propagating()) {
                 byte[][] argv = java.util.Arrays.copyOf(c.argv, c.argc);
@@ -415,7 +417,6 @@ final class KeyCommands {
                 c.propagate(argv);
             }
         }
-        c.reply.raw(Replies.ONE);
     }
 
     private static void invalidExpire(Client c) {

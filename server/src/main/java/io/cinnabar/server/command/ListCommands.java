@@ -379,8 +379,8 @@ final class ListCommands {
             c.reply.integer(-1);
             return;
         }
-        c.reply.integer(l.size());
         c.db.modified(key, KeyEvent.LINSERT);
+        c.reply.integer(l.size()); // after the event, as linsertCommand
     }
 
     static void lrem(Client c) {
@@ -399,11 +399,11 @@ final class ListCommands {
             return;
         }
         long removed = l.remove(c.argv[3], count);
-        c.reply.integer(removed);
         if (removed > 0) {
             c.db.modified(key, KeyEvent.LREM, removed);
             deleteIfEmpty(c.db, e);
         }
+        c.reply.integer(removed); // after the events, as lremCommand (a RESP3 self-subscriber sees the order)
     }
 
     static void ltrim(Client c) {
@@ -437,9 +437,9 @@ final class ListCommands {
         } else {
             l.trim(start, Math.min(end, size - 1));
         }
-        c.reply.ok();
         c.db.modified(key, KeyEvent.LTRIM);
         deleteIfEmpty(c.db, e);
+        c.reply.ok(); // after the events, as ltrimCommand
     }
 
     // ---- moves ----
@@ -510,13 +510,13 @@ final class ListCommands {
         } else {
             target.pushTail(element);
         }
-        // as lmoveGenericCommand: the push's event, then the pop's, then "del"; one change in all
+        // as lmoveGenericCommand: the push's event, the reply, the pop's event, then "del"; one change in all
         db.modified(destination, toHead ? KeyEvent.LPUSH : KeyEvent.RPUSH, 0);
+        c.reply.bulk(element);
         db.modified(source, fromHead ? KeyEvent.LPOP : KeyEvent.RPOP);
         if (l.size() == 0 && l != target) {
             db.deleteEmptied(e);
         }
-        c.reply.bulk(element);
         return MOVED;
     }
 

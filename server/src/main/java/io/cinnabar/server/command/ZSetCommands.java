@@ -783,13 +783,16 @@ final class ZSetCommands {
             byte[] member = cur.member();
             double score = cur.score();
             z.removeRanks(rank, rank);
+            if (i == 0) {
+                // as genericZpopCommand: the event after the first removal, before its reply
+                db.modified(key, max ? KeyEvent.ZPOPMAX : KeyEvent.ZPOPMIN, n);
+            }
             if (nested) {
                 c.reply.array(2);
             }
             c.reply.bulk(member);
             c.reply.doubleValue(score);
         }
-        db.modified(key, max ? KeyEvent.ZPOPMAX : KeyEvent.ZPOPMIN, n);
         if (z.size() == 0) {
             db.delete(key);
             db.modified(key, KeyEvent.DEL, 0);

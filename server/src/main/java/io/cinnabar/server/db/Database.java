@@ -63,6 +63,7 @@ public final class Database {
         if ((flags & NOSTATS) == 0) {
             if (e == null) {
                 keyspace.misses++;
+                keyspace.keyMissed(this, key);
             } else {
                 keyspace.hits++;
             }

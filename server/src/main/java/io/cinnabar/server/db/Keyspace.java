@@ -124,6 +124,13 @@ public final class Keyspace {
         }
     }
 
+    /** A read missed {@code key}: listeners hear of it (keymiss notifications). */
+    void keyMissed(Database db, byte[] key) {
+        for (KeyspaceListener listener : listeners) {
+            listener.keyMissed(db.id, key);
+        }
+    }
+
     /** FLUSHALL (and the embedding API's flush): every database emptied, listeners told. */
     public void flushAll() {
         for (KeyspaceListener listener : listeners) {

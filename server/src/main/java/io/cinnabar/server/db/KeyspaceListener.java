@@ -9,6 +9,10 @@ public interface KeyspaceListener {
     /** Key {@code key} of database {@code db} changed (Redis's signalModifiedKey plus notifyKeyspaceEvent). */
     void keyModified(int db, byte[] key, KeyEvent event);
 
+    /** A read found no key {@code key} in database {@code db} (Redis's "keymiss" keyspace event). */
+    default void keyMissed(int db, byte[] key) {
+    }
+
     /**
      * Every key of database {@code db} (of every database when -1) is about to go (signalFlushedDb, which Redis
      * calls before emptying): WATCH needs to see which watched keys existed.

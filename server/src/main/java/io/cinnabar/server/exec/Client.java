@@ -48,6 +48,8 @@ public final class Client {
     boolean postponed;
     /** Waiting for keys in {@link BlockedClients}. */
     boolean blocked;
+    /** Channels, patterns and shard channels subscribed to; null until the first SUBSCRIBE. */
+    public io.cinnabar.server.pubsub.Subscriptions subscriptions;
     /** The open transaction, from MULTI to EXEC or DISCARD; null otherwise (CLIENT_MULTI). */
     MultiState multi;
     /** CLIENT_DIRTY_CAS: a watched key changed, so the next EXEC answers the null reply. */
@@ -285,6 +287,16 @@ public final class Client {
         return rest;
     }
 
+    /** CLIENT_PUBSUB: subscribed to a channel, pattern or shard channel (RESP2 then limits the commands). */
+    public boolean subscribed() {
+        return subscriptions != null && subscriptions.any();
+    }
+
+    /** CLIENT_DENY_BLOCKING: inside EXEC. */
+    public boolean blockingDenied() {
+        return denyBlocking;
+    }
+
     /** Runs EXEC's queued commands: blocking commands do not block meanwhile (CLIENT_DENY_BLOCKING). */
     public void denyBlocking(boolean deny) {
         denyBlocking = deny;
@@ -301,6 +313,9 @@ public final class Client {
         StringBuilder f = new StringBuilder(4);
         if (monitor) {
             f.append('O');
+        }
+        if (subscribed()) {
+            f.append('P');
         }
         if (multi != null) {
             f.append('x');

@@ -70,6 +70,8 @@ public final class Config {
     // The parameters the executor reads.
     private final Num port;
     private final Special bind;
+    private final Special notifyKeyspaceEvents;
+    private int keyspaceEventFlags;
     private final Num databases;
     private final Str requirepass;
     private final Bool protectedMode;
@@ -292,9 +294,13 @@ public final class Config {
                 // pubsub limits are stored for those features
                 .refuse(v -> v.startsWith("normal 0 0 0 "), "output buffer limits for normal clients");
         special("oom-score-adj-values", null, M, "0 200 800", (cur, a) -> SpecialValues.oomScoreAdjValues(a), null);
-        special("notify-keyspace-events", null, 0, "", (cur, a) -> SpecialValues.keyspaceEvents(a),
-                (p, out) -> out.line(p.name, p.name + " " + ConfigParam.repr(p.value), !p.value.isEmpty()))
-                .refuse(ONLY_EMPTY, "keyspace notifications"); // pub/sub
+        notifyKeyspaceEvents = special("notify-keyspace-events", null, 0, "",
+                (cur, a) -> {
+                    String shown = SpecialValues.keyspaceEvents(a);
+                    keyspaceEventFlags = SpecialValues.keyspaceEventFlags(a[0]);
+                    return shown;
+                },
+                (p, out) -> out.line(p.name, p.name + " " + ConfigParam.repr(p.value), !p.value.isEmpty()));
         bind = special("bind", null, M | F, DEFAULT_BIND, (cur, a) -> SpecialValues.bind(a),
                 SpecialValues::rewriteBind);
         bind.refuse(v -> !v.isEmpty(), "listening on no TCP address"); // unix sockets
@@ -569,6 +575,11 @@ public final class Config {
 
     public int tcpBacklog() {
         return (int) tcpBacklog.value;
+    }
+
+    /** notify-keyspace-events as NOTIFY_* bits (K and E in the two low bits; 0 when off). */
+    public int keyspaceEventFlags() {
+        return keyspaceEventFlags;
     }
 
     /** How full a list's listpack nodes get: a count of entries, or -1..-5 for 4..64 KB. */

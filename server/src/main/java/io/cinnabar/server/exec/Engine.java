@@ -62,6 +62,8 @@ public final class Engine {
 
     private final Log log;
     private final WatchedKeys watchedKeys;
+    private final io.cinnabar.server.pubsub.PubSub pubSub = new io.cinnabar.server.pubsub.PubSub(this);
+    private final List<Runnable> deferredEffects = new ArrayList<>();
 
     public Engine(Config config, ServerClock clock, Log log) {
         this.config = config;
@@ -74,6 +76,7 @@ public final class Engine {
         this.keyspace.addListener(blocked);
         this.watchedKeys = new WatchedKeys(keyspace);
         this.keyspace.addListener(watchedKeys);
+        this.keyspace.addListener(new io.cinnabar.server.pubsub.KeyspaceNotifier(config, pubSub));
         this.commands = CommandTable.load();
         this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
@@ -222,7 +225,8 @@ public final class Engine {
         }
     }
 
-    /** MONITOR lines produced on the script thread, sent by the executor when the script has ended. */
+    /** MONITOR lines and other effects ({@link #defer}) produced on the script thread, sent by the executor when the
+     * script has ended. */
     public void flushDeferredMonitorLines() {
         List<byte[]> lines;
         synchronized (deferredMonitorLines) {
@@ -235,6 +239,17 @@ public final class Engine {
                 m.connection.flushSoon();
             }
         }
+        List<Runnable> effects;
+        synchronized (deferredEffects) {
+            if (deferredEffects.isEmpty()) {
+                return;
+            }
+            effects = new ArrayList<>(deferredEffects);
+            deferredEffects.clear();
+        }
+        for (Runnable effect : effects) {
+            effect.run();
+        }
     }
 
     /** Stops the script thread, if scripts ever ran. */
@@ -243,6 +258,11 @@ public final class Engine {
         if (scripts != null) {
             scripts.close();
         }
+    }
+
+    /** A client of the embedding API (an in-process subscriber): not connected, not listed by CLIENT LIST. */
+    public Client inProcessClient() {
+        return new Client(0, this, null, new ReplyWriter(io.netty.buffer.Unpooled.EMPTY_BUFFER));
     }
 
     /**
@@ -270,9 +290,32 @@ public final class Engine {
 
     public void clientClosed(Client c) {
         c.discardTransaction();
+        if (c.subscriptions != null) {
+            pubSub.clientClosed(c);
+        }
         clients.remove(c.id);
         monitors.remove(c);
         blocked.clientClosed(c);
+    }
+
+    /** Channels and their subscribers. */
+    public io.cinnabar.server.pubsub.PubSub pubSub() {
+        return pubSub;
+    }
+
+    /** True on the executor (event loop) thread, false on the script thread. */
+    public boolean onExecutorThread() {
+        return executor == null || executor.inEventLoop();
+    }
+
+    /**
+     * An effect on other clients produced on the script thread (a published message, say), run by the executor
+     * when the script is over, in the order they were produced.
+     */
+    public void defer(Runnable effect) {
+        synchronized (deferredEffects) {
+            deferredEffects.add(effect);
+        }
     }
 
     /** The keys clients WATCH. */

@@ -113,27 +113,7 @@ final class SpecialValues {
         if (args.length != 1) {
             throw new Config.InvalidValue("wrong number of arguments");
         }
-        int flags = 0;
-        for (char c : args[0].toCharArray()) {
-            flags |= switch (c) {
-                case 'A' -> ALL;
-                case 'g' -> GENERIC;
-                case '$' -> STRING;
-                case 'l' -> LIST;
-                case 's' -> SET;
-                case 'h' -> HASH;
-                case 'z' -> ZSET;
-                case 'x' -> EXPIRED;
-                case 'e' -> EVICTED;
-                case 'K' -> KEYSPACE;
-                case 'E' -> KEYEVENT;
-                case 't' -> STREAM;
-                case 'm' -> KEY_MISS;
-                case 'd' -> MODULE;
-                case 'n' -> NEW;
-                default -> throw new Config.InvalidValue("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-            };
-        }
+        int flags = keyspaceEventFlags(args[0]);
         StringBuilder sb = new StringBuilder();
         if ((flags & ALL) == ALL) {
             sb.append('A');
@@ -156,6 +136,35 @@ final class SpecialValues {
             sb.append('m');
         }
         return sb.toString();
+    }
+
+    /**
+     * keyspaceEventsStringToFlags: Redis's NOTIFY_* bits (K and E in the two low bits). The value shown drops 'n'
+     * when 'A' is there, but the flag holds, as in Redis 7.0.
+     */
+    static int keyspaceEventFlags(String value) throws Config.InvalidValue {
+        int flags = 0;
+        for (char c : value.toCharArray()) {
+            flags |= switch (c) {
+                case 'A' -> ALL;
+                case 'g' -> GENERIC;
+                case '$' -> STRING;
+                case 'l' -> LIST;
+                case 's' -> SET;
+                case 'h' -> HASH;
+                case 'z' -> ZSET;
+                case 'x' -> EXPIRED;
+                case 'e' -> EVICTED;
+                case 'K' -> KEYSPACE;
+                case 'E' -> KEYEVENT;
+                case 't' -> STREAM;
+                case 'm' -> KEY_MISS;
+                case 'd' -> MODULE;
+                case 'n' -> NEW;
+                default -> throw new Config.InvalidValue("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            };
+        }
+        return flags;
     }
 
     /** setConfigBindOption: up to 16 addresses; a single empty one means none. */

@@ -130,7 +130,8 @@ class ConfigTest {
                 set(c, "maxmemory-policy", "allkeys-lfu"));
         assertEquals("OK", set(c, "maxmemory-policy", "allkeys-lru"));
         assertEquals("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", set(c, "notify-keyspace-events", "Kq"));
-        assertEquals("keyspace notifications is not supported by Cinnabar yet", set(c, "notify-keyspace-events", "KEA"));
+        assertEquals("OK", set(c, "notify-keyspace-events", "KEA"));
+        assertEquals("AKE", c.find("notify-keyspace-events").get());
     }
 
     @Test

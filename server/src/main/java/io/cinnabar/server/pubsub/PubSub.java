@@ -1,0 +1,247 @@
+package io.cinnabar.server.pubsub;
+
+import io.cinnabar.protocol.bytes.Ascii;
+import io.cinnabar.protocol.bytes.Glob;
+import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.exec.Client;
+import io.cinnabar.server.exec.Engine;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publish/subscribe, as Redis 7.0's pubsub.c: who listens to which channel, pattern and shard channel, in
+ * subscription order, and delivery of messages into the subscribers' reply buffers as push frames (arrays in
+ * RESP2). Messages published on the script thread (PUBLISH or a keyspace notification from a script) are counted at
+ * once and delivered by the executor when the script is over, since only the executor touches other clients'
+ * buffers. Not thread-safe otherwise: executor thread only.
+ */
+public final class PubSub {
+    /** The three kinds of subscription, each with its own registry and message names. */
+    public enum Kind {
+        CHANNEL("subscribe", "unsubscribe", "message"),
+        PATTERN("psubscribe", "punsubscribe", "pmessage"),
+        SHARD("ssubscribe", "sunsubscribe", "smessage");
+
+        final byte[] subscribe;
+        final byte[] unsubscribe;
+        final byte[] message;
+
+        Kind(String subscribe, String unsubscribe, String message) {
+            this.subscribe = Ascii.bytes(subscribe);
+            this.unsubscribe = Ascii.bytes(unsubscribe);
+            this.message = Ascii.bytes(message);
+        }
+    }
+
+    private final Engine engine;
+    private final Map<Channel, ArrayList<Client>> channels = new HashMap<>();
+    private final Map<Channel, ArrayList<Client>> patterns = new LinkedHashMap<>();
+    private final Map<Channel, ArrayList<Client>> shardChannels = new HashMap<>();
+
+    public PubSub(Engine engine) {
+        this.engine = engine;
+    }
+
+    private Map<Channel, ArrayList<Client>> registry(Kind kind) {
+        return switch (kind) {
+            case CHANNEL -> channels;
+            case PATTERN -> patterns;
+            case SHARD -> shardChannels;
+        };
+    }
+
+    private static LinkedHashSet<Channel> of(Subscriptions s, Kind kind) {
+        return switch (kind) {
+            case CHANNEL -> s.channels;
+            case PATTERN -> s.patterns;
+            case SHARD -> s.shardChannels;
+        };
+    }
+
+    private static Subscriptions subscriptions(Client c) {
+        if (c.subscriptions == null) {
+            c.subscriptions = new Subscriptions();
+        }
+        return c.subscriptions;
+    }
+
+    /** pubsubSubscribeChannel / pubsubSubscribePattern / pubsubSubscribeShardChannel: subscribes and confirms. */
+    public void subscribe(Client c, Kind kind, byte[] name) {
+        Subscriptions s = subscriptions(c);
+        Channel channel = new Channel(name);
+        if (of(s, kind).add(channel)) {
+            registry(kind).computeIfAbsent(channel, k -> new ArrayList<>(2)).add(c);
+        }
+        confirm(c, kind.subscribe, name, kind == Kind.SHARD ? s.shardChannels.size() : s.count());
+    }
+
+    /** Subscribes without a confirmation (an in-process subscriber of the embedding API). */
+    public void subscribeQuietly(Client c, Kind kind, byte[] name) {
+        Channel channel = new Channel(name);
+        if (of(subscriptions(c), kind).add(channel)) {
+            registry(kind).computeIfAbsent(channel, k -> new ArrayList<>(2)).add(c);
+        }
+    }
+
+    /** Unsubscribes from one channel or pattern, confirming it (also when the client was not subscribed). */
+    public void unsubscribe(Client c, Kind kind, byte[] name, boolean notify) {
+        Subscriptions s = subscriptions(c);
+        Channel channel = new Channel(name);
+        if (of(s, kind).remove(channel)) {
+            forget(kind, channel, c);
+        }
+        if (notify) {
+            confirm(c, kind.unsubscribe, name, kind == Kind.SHARD ? s.shardChannels.size() : s.count());
+        }
+    }
+
+    /** Unsubscribes from everything of one kind; with nothing to leave, one confirmation with a null name. */
+    public int unsubscribeAll(Client c, Kind kind, boolean notify) {
+        Subscriptions s = c.subscriptions;
+        LinkedHashSet<Channel> mine = s == null ? null : of(s, kind);
+        int count = 0;
+        if (mine != null && !mine.isEmpty()) {
+            for (Channel channel : mine.toArray(new Channel[0])) {
+                unsubscribe(c, kind, channel.name, notify);
+                count++;
+            }
+        } else if (notify) {
+            confirm(c, kind.unsubscribe, null, 0);
+        }
+        return count;
+    }
+
+    /** A disconnecting or RESET client leaves every channel, silently. */
+    public void clientClosed(Client c) {
+        if (c.subscriptions == null) {
+            return;
+        }
+        for (Kind kind : Kind.values()) {
+            unsubscribeAll(c, kind, false);
+        }
+        if (c.subscriptions.sink == null) {
+            c.subscriptions = null;
+        }
+    }
+
+    private void forget(Kind kind, Channel channel, Client c) {
+        Map<Channel, ArrayList<Client>> registry = registry(kind);
+        ArrayList<Client> clients = registry.get(channel);
+        if (clients != null) {
+            clients.remove(c);
+            if (clients.isEmpty()) {
+                registry.remove(channel);
+            }
+        }
+    }
+
+    private static void confirm(Client c, byte[] kind, byte[] name, int count) {
+        ReplyWriter r = c.reply;
+        r.push(3);
+        r.bulk(kind);
+        if (name == null) {
+            r.nullBulk();
+        } else {
+            r.bulk(name);
+        }
+        r.integer(count);
+    }
+
+    /**
+     * PUBLISH: delivers to the channel's subscribers, then to the clients of every matching pattern, and returns
+     * how many deliveries that made (a client matching twice counts twice, as in Redis).
+     */
+    public long publish(byte[] channel, byte[] message) {
+        long receivers = 0;
+        ArrayList<Client> subscribers = channels.isEmpty() ? null : channels.get(new Channel(channel));
+        if (subscribers != null) {
+            for (Client c : subscribers) {
+                deliver(c, Kind.CHANNEL.message, null, channel, message);
+                receivers++;
+            }
+        }
+        if (!patterns.isEmpty()) {
+            for (Map.Entry<Channel, ArrayList<Client>> e : patterns.entrySet()) {
+                byte[] pattern = e.getKey().name;
+                if (Glob.matches(pattern, channel, false)) {
+                    for (Client c : e.getValue()) {
+                        deliver(c, Kind.PATTERN.message, pattern, channel, message);
+                        receivers++;
+                    }
+                }
+            }
+        }
+        return receivers;
+    }
+
+    /** SPUBLISH: delivers to the shard channel's subscribers. */
+    public long spublish(byte[] channel, byte[] message) {
+        ArrayList<Client> subscribers = shardChannels.isEmpty() ? null : shardChannels.get(new Channel(channel));
+        if (subscribers == null) {
+            return 0;
+        }
+        for (Client c : subscribers) {
+            deliver(c, Kind.SHARD.message, null, channel, message);
+        }
+        return subscribers.size();
+    }
+
+    /** True when a message on {@code channel} would reach anybody (keyspace notifications skip building it). */
+    public boolean hasSubscribers() {
+        return !channels.isEmpty() || !patterns.isEmpty();
+    }
+
+    private void deliver(Client c, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
+        if (!engine.onExecutorThread()) {
+            engine.defer(() -> deliver(c, kind, pattern, channel, message));
+            return;
+        }
+        Subscriptions s = c.subscriptions;
+        if (s != null && s.sink != null) {
+            s.sink.message(channel, message);
+            return;
+        }
+        if (c.closing || c.reply.buffer().refCnt() == 0) {
+            return;
+        }
+        ReplyWriter r = c.reply;
+        r.push(pattern == null ? 3 : 4);
+        r.bulk(kind);
+        if (pattern != null) {
+            r.bulk(pattern);
+        }
+        r.bulk(channel);
+        r.bulk(message);
+        if (c.connection() != null) {
+            c.connection().flushSoon();
+        }
+    }
+
+    // ---- PUBSUB introspection ----
+
+    /** PUBSUB CHANNELS / SHARDCHANNELS: active channels matching {@code pattern} (all when null). */
+    public List<byte[]> channels(Kind kind, byte[] pattern) {
+        List<byte[]> out = new ArrayList<>();
+        for (Channel channel : registry(kind).keySet()) {
+            if (pattern == null || Glob.matches(pattern, channel.name, false)) {
+                out.add(channel.name);
+            }
+        }
+        return out;
+    }
+
+    /** PUBSUB NUMSUB / SHARDNUMSUB: subscribers of one channel, patterns aside. */
+    public int subscribers(Kind kind, byte[] channel) {
+        ArrayList<Client> clients = registry(kind).get(new Channel(channel));
+        return clients == null ? 0 : clients.size();
+    }
+
+    /** PUBSUB NUMPAT: pattern subscriptions, one per distinct pattern (dictSize(server.pubsub_patterns)). */
+    public int patternCount() {
+        return patterns.size();
+    }
+}
