@@ -256,7 +256,7 @@ final class CommandGenerator {
         List<String> a = new ArrayList<>();
         Compare compare = Compare.EXACT;
         int r = random.nextInt(100);
-        switch (random.nextInt(94)) {
+        switch (random.nextInt(95)) {
             case 0 -> add(a, "GET", key());
             case 1 -> setCommand(a);
             case 2 -> add(a, "SETNX", key(), value());
@@ -550,6 +550,13 @@ final class CommandGenerator {
                     mpopCommand(a, r < 60 ? "BZMPOP" : "ZMPOP", new String[] {"MIN", "MAX", "max"});
                 }
             }
+            case 94 -> {
+                if (inTransaction) {
+                    add(a, "EXISTS", key());
+                } else {
+                    transaction(a);
+                }
+            }
             default -> add(a, "EXISTS", key(), key(), key());
         }
         byte[][] argv = new byte[a.size()][];
@@ -557,6 +564,50 @@ final class CommandGenerator {
             argv[i] = a.get(i).getBytes(StandardCharsets.ISO_8859_1);
         }
         return new Command(argv, compare);
+    }
+
+    private boolean inTransaction;
+
+    /**
+     * MULTI (after a WATCH sometimes), one to four generated commands whose replies compare exactly (they come back
+     * inside EXEC's array), then EXEC, or DISCARD now and then. Both servers queue, refuse and run alike.
+     */
+    private void transaction(List<String> first) {
+        List<Command> body = new ArrayList<>();
+        inTransaction = true;
+        try {
+            int n = 1 + random.nextInt(4);
+            while (body.size() < n) {
+                Command c = next();
+                if (c.compare() == Compare.EXACT) {
+                    body.add(c);
+                }
+                while (!pending.isEmpty()) {
+                    Command more = pending.poll();
+                    if (more.compare() == Compare.EXACT) {
+                        body.add(more);
+                    }
+                }
+            }
+        } finally {
+            inTransaction = false;
+        }
+        if (random.nextInt(3) == 0) {
+            add(first, "WATCH", key());
+            pending.add(command("MULTI"));
+        } else {
+            add(first, "MULTI");
+        }
+        pending.addAll(body);
+        pending.add(command(random.nextInt(6) == 0 ? "DISCARD" : "EXEC"));
+    }
+
+    private static Command command(String... words) {
+        byte[][] argv = new byte[words.length][];
+        for (int i = 0; i < words.length; i++) {
+            argv[i] = words[i].getBytes(StandardCharsets.ISO_8859_1);
+        }
+        return new Command(argv, Compare.EXACT);
     }
 
     private static void add(List<String> a, String... words) {
