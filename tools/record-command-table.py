@@ -30,6 +30,7 @@ zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zr
 zrevrangebyscore zrangebylex zrevrangebylex zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop
 zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zintercard
 bzpopmin bzpopmax
+function fcall fcall_ro
 """.split()
 
 

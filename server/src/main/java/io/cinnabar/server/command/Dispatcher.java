@@ -110,7 +110,7 @@ public final class Dispatcher {
         if (engine.scriptBusy()) {
             if (!cmd.has(CommandFlags.ALLOW_BUSY)) {
                 cmd.rejectedCalls++;
-                c.error(BUSY);
+                c.error(engine.busyReply()); // names SCRIPT KILL or FUNCTION KILL, for the script that runs
                 return Result.DONE;
             }
             // a script owns the keyspace: run the command without touching time, propagation or slow log

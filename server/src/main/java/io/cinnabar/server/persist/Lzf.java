@@ -107,4 +107,46 @@ public final class Lzf {
         op -= lit == 0 ? 1 : 0;
         return op;
     }
+
+    /**
+     * lzf_decompress: expands {@code in[off, off+len)} into exactly {@code out.length} bytes; returns false for data
+     * that is corrupt or does not expand to that length (Redis then fails the load).
+     */
+    public static boolean decompress(byte[] in, int off, int len, byte[] out) {
+        int ip = off;
+        int end = off + len;
+        int op = 0;
+        while (ip < end) {
+            int ctrl = in[ip++] & 0xff;
+            if (ctrl < (1 << 5)) {
+                ctrl++; // literal run
+                if (op + ctrl > out.length || ip + ctrl > end) {
+                    return false;
+                }
+                System.arraycopy(in, ip, out, op, ctrl);
+                ip += ctrl;
+                op += ctrl;
+            } else {
+                int n = ctrl >>> 5;
+                if (n == 7) {
+                    if (ip >= end) {
+                        return false;
+                    }
+                    n += in[ip++] & 0xff;
+                }
+                if (ip >= end) {
+                    return false;
+                }
+                int ref = op - ((ctrl & 0x1f) << 8) - 1 - (in[ip++] & 0xff);
+                n += 2;
+                if (op + n > out.length || ref < 0) {
+                    return false;
+                }
+                for (int i = 0; i < n; i++) {
+                    out[op++] = out[ref++]; // byte by byte: the ranges may overlap
+                }
+            }
+        }
+        return op == out.length;
+    }
 }

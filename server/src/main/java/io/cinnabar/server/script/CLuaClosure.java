@@ -64,7 +64,7 @@ final class CLuaClosure extends LuaClosure {
 		}
 		LuaValue message = le.getMessageObject();
 		int line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length ? p.lineinfo[pc] : -1;
-		ScriptEngine.lastErrorLine(globals, line);
+		LuaBridge.lastErrorLine(globals, line);
 		if (message != null && message.type() == LuaValue.TSTRING) {
 			String text = message.tojstring();
 			String cText = LuaTypeErrors.message(p, pc, stack, upValues);
@@ -106,7 +106,7 @@ final class CLuaClosure extends LuaClosure {
 			LuaString[] parts = new LuaString[c - b + 1];
 			for (int i = b; i <= c; i++) {
 				LuaValue v = stack[i];
-				parts[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(ScriptEngine.formatNumber(v.todouble())) : (LuaString) v;
+				parts[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(LuaBridge.formatNumber(v.todouble())) : (LuaString) v;
 				length += parts[i - b].m_length;
 			}
 			byte[] out = new byte[length];
@@ -120,7 +120,7 @@ final class CLuaClosure extends LuaClosure {
 		LuaValue[] values = new LuaValue[c - b + 1];
 		for (int i = b; i <= c; i++) {
 			LuaValue v = stack[i];
-			values[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(ScriptEngine.formatNumber(v.todouble())) : v;
+			values[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(LuaBridge.formatNumber(v.todouble())) : v;
 		}
 		int n = values.length - 1;
 		if (n > 1) {
@@ -478,7 +478,7 @@ final class CLuaClosure extends LuaClosure {
 			throw positioned(le, pc, stack);
 		} catch ( Exception e ) {
 			// a Java bug below a Lua call: luaj would show "vm error: java.lang..."; log it, show a plain error
-			throw positioned(ScriptEngine.internalError(globals, e), pc, stack);
+			throw positioned(LuaBridge.internalError(globals, e), pc, stack);
 		} finally {
 			if ( openups != null )
 				for ( int u=openups.length; --u>=0; )
