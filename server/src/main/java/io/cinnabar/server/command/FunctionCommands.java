@@ -49,7 +49,7 @@ final class FunctionCommands {
             c.engine.keyspace().dirty++;
             c.reply.bulk(name);
         } catch (FunctionLibraries.LibraryError e) {
-            c.error("ERR " + e.getMessage());
+            c.error(e.reply());
         }
     }
 
@@ -135,7 +135,7 @@ final class FunctionCommands {
             c.engine.keyspace().dirty++;
             c.reply.ok();
         } catch (FunctionLibraries.LibraryError e) {
-            c.error("ERR " + e.getMessage());
+            c.error(e.reply());
         }
     }
 

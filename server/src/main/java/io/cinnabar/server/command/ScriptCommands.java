@@ -96,7 +96,7 @@ final class ScriptCommands {
         try {
             c.reply.bulk(c.engine.scripts().eval().load(c.argv[2]));
         } catch (EvalScripts.LoadError e) {
-            c.error(e.getMessage());
+            c.error(e.reply());
         }
     }
 

@@ -56,6 +56,11 @@ public final class EvalScripts {
         LoadError(String message) {
             super(message, null, false, false);
         }
+
+        /** The error reply's bytes (the message holds Lua's bytes one char each). */
+        public byte[] reply() {
+            return getMessage().getBytes(StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** SCRIPT LOAD and EVAL's first sight of a body: compiles and caches it, returns its SHA1. */
@@ -158,7 +163,7 @@ public final class EvalScripts {
             try {
                 sha = load(body);
             } catch (LoadError e) {
-                c.error(e.getMessage());
+                c.error(e.reply());
                 return null;
             }
             script = scripts.get(sha);

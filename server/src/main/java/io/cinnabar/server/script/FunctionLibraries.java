@@ -263,6 +263,11 @@ public final class FunctionLibraries {
         LibraryError(String message) {
             super(message, null, false, false);
         }
+
+        /** The error reply's bytes, ERR code first (the message holds Lua's bytes one char each). */
+        public byte[] reply() {
+            return ("ERR " + getMessage()).getBytes(StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** Creates the library {@code code} defines into {@code ctx}; returns its name. */
@@ -325,7 +330,7 @@ public final class FunctionLibraries {
                 loading = null;
             }
             if (failure != null) {
-                throw new LibraryError("Error registering functions: " + new String(failure, StandardCharsets.UTF_8));
+                throw new LibraryError("Error registering functions: " + new String(failure, StandardCharsets.ISO_8859_1));
             }
             if (lib.functions.isEmpty()) {
                 throw new LibraryError("No functions registered");

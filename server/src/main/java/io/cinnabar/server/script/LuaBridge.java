@@ -326,8 +326,13 @@ final class LuaBridge {
         if (body.length > offset && body[offset] == 27) {
             throw new CompileError(chunk + ": bad binary format (precompiled chunk)");
         }
+        String syntax = Lua51Syntax.check(body, offset, chunk, 0);
+        if (syntax != null) {
+            throw new CompileError(syntax);
+        }
+        byte[] source = Lua51Syntax.forLuaj(body, offset);
         try {
-            return globals.load(new ByteArrayInputStream(body, offset, body.length - offset), "@" + chunk, "t",
+            return globals.load(new ByteArrayInputStream(source, offset, source.length - offset), "@" + chunk, "t",
                     chunkEnv()).checkfunction();
         } catch (LuaError e) {
             throw new CompileError(luaSyntaxMessage(cLuaPosition(e.getMessage())));
@@ -811,11 +816,20 @@ final class LuaBridge {
             return LuaValue.varargsOf(LuaValue.NIL,
                     LuaValue.valueOf(chunkName.substring(1) + ":1: unexpected symbol near 'char(27)'"));
         }
+        String syntax = Lua51Syntax.check(body, 0, chunkid(chunkName), 1);
+        if (syntax != null) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaString.valueUsing(syntax.getBytes(StandardCharsets.ISO_8859_1)));
+        }
         try {
-            return globals.load(new ByteArrayInputStream(body), chunkName, "t", chunkEnv());
+            return globals.load(new ByteArrayInputStream(Lua51Syntax.forLuaj(body, 0)), chunkName, "t", chunkEnv());
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(luaSyntaxMessage(cLuaPosition(e.getMessage()))));
         }
+    }
+
+    /** luaO_chunkid: what error messages call a chunk ("@file" is "file", "=name" is "name"). */
+    private static String chunkid(String chunkName) {
+        return chunkName.startsWith("@") || chunkName.startsWith("=") ? chunkName.substring(1) : chunkName;
     }
 
     private static String chunkName(String name) {
