@@ -118,7 +118,7 @@ public final class Dispatcher {
             cmd.calls++;
             return Result.DONE;
         }
-        if (engine.paused() && engine.pausedFor(cmd)) {
+        if (engine.paused() && engine.pausedFor(c, cmd)) {
             engine.postpone(c);
             return Result.POSTPONED;
         }

@@ -4,7 +4,12 @@ import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.script.FunctionLibraries;
 import io.cinnabar.server.script.ScriptRunner;
 
-/** FUNCTION and FCALL / FCALL_RO, as functions.c in Redis 7.0. */
+/**
+ * FUNCTION and FCALL / FCALL_RO, as functions.c in Redis 7.0.
+ *
+ * <p>Ported from Redis 7.0 (functions.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd.,
+ * BSD-3-Clause; see NOTICE.
+ */
 final class FunctionCommands {
     private FunctionCommands() {
     }

@@ -409,7 +409,7 @@ public final class Engine {
     }
 
     /** True if the command must wait for the pause to end: every command under ALL, writes under WRITE. */
-    public boolean pausedFor(io.cinnabar.server.command.CommandSpec cmd) {
+    public boolean pausedFor(Client c, io.cinnabar.server.command.CommandSpec cmd) {
         if (!paused) {
             return false;
         }
@@ -417,7 +417,26 @@ public final class Engine {
             unpause();
             return false;
         }
-        return pauseAll || cmd.has(io.cinnabar.server.command.CommandFlags.WRITE)
+        return pauseAll || mayReplicate(c, cmd);
+    }
+
+    /**
+     * processCommand's is_may_replicate_command, with getCommandFlags: a script that declares flags (a shebang, a
+     * function's flags) may replicate unless it is no-writes; EVAL, EVALSHA and FCALL otherwise carry the
+     * may-replicate flag COMMAND INFO hides on purpose (so the recorded table lacks it).
+     */
+    private boolean mayReplicate(Client c, io.cinnabar.server.command.CommandSpec cmd) {
+        String name = cmd.fullName;
+        boolean fcall = name.equals("fcall") || name.equals("fcall_ro");
+        boolean bySha = name.equals("evalsha") || name.equals("evalsha_ro");
+        if (fcall || bySha || name.equals("eval") || name.equals("eval_ro")) {
+            int flags = scripts().declaredFlags(c, fcall, bySha);
+            if (flags >= 0) {
+                return !io.cinnabar.server.script.Scripting.noWrites(flags);
+            }
+            return name.equals("eval") || name.equals("evalsha") || name.equals("fcall");
+        }
+        return cmd.has(io.cinnabar.server.command.CommandFlags.WRITE)
                 || cmd.has(io.cinnabar.server.command.CommandFlags.MAY_REPLICATE);
     }
 

@@ -5,6 +5,9 @@ import java.io.ByteArrayOutputStream;
 /**
  * The footer of DUMP and FUNCTION DUMP payloads (cluster.c createDumpPayload / verifyDumpPayload): the RDB version
  * as two bytes little-endian, then the CRC-64 of everything before it as eight bytes little-endian.
+ *
+ * <p>Ported from Redis 7.0 (cluster.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 public final class DumpPayload {
     /** RDB_VERSION of Redis 7.0. */

@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
  * RDB lengths and strings as rdb.c writes and reads them (rdbSaveLen, rdbSaveRawString, rdbGenericLoadStringObject):
  * the smallest length form, small canonical integers as INT8/16/32, strings over 20 bytes LZF-compressed when that
  * saves at least 4 bytes and rdbcompression is on.
+ *
+ * <p>Ported from Redis 7.0 (rdb.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 public final class RdbStrings {
     private static final int ENC_INT8 = 0;

@@ -13,6 +13,9 @@ import org.luaj.vm2.LuaFunction;
  * EVAL's side of scripting, as Redis's eval.c: the script cache keyed by SHA1, the shebang line
  * ({@code #!lua flags=...}) that opts a script out of the pre-7.0 behaviour, SCRIPT LOAD/EXISTS/FLUSH, and one Lua
  * VM of its own, replaced by SCRIPT FLUSH as Redis replaces its Lua state. Not thread-safe: executor thread.
+ *
+ * <p>Ported from Redis 7.0 (eval.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 public final class EvalScripts {
     public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";

@@ -9,6 +9,9 @@ import org.luaj.vm2.lib.TwoArgFunction;
  * table whose {@code __index} reads through to the load-time API while FUNCTION LOAD runs the library (only
  * {@code redis.register_function}, {@code redis.log}, the log levels and the version), and to the full sandbox
  * when a function is called. A closure keeps this table as its globals, so one compiled library sees both in turn.
+ *
+ * <p>Ported from Redis 7.0 (function_lua.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 final class FunctionGlobals {
     /** The table chunks get as their globals. */

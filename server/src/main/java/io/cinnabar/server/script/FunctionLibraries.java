@@ -24,6 +24,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * with {@code #!lua name=<lib>}, whose top level registers functions through {@code redis.register_function}; one
  * namespace of function names (case-insensitive) across libraries; FUNCTION DUMP and RESTORE in Redis's serialized
  * form. The functions' Lua VM is created once and kept, as Redis keeps it. Not thread-safe: executor thread.
+ *
+ * <p>Ported from Redis 7.0 (functions.c and function_lua.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 public final class FunctionLibraries {
     /** LOAD_TIMEOUT_MS: a library whose top level runs longer fails to load. */

@@ -35,6 +35,9 @@ import org.luaj.vm2.lib.ZeroArgFunction;
  * Redis's reply conversion and error texts, and the redis.call bridge into the dispatcher. The EVAL cache
  * ({@link EvalScripts}) and the function libraries ({@link FunctionLibraries}) are built on it. Not thread-safe: it
  * runs on whichever thread owns the keyspace while the script runs.
+ *
+ * <p>Ported from Redis 7.0 (script_lua.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 final class LuaBridge {
     /**

@@ -3,6 +3,9 @@ package io.cinnabar.server.script;
 /**
  * Script flags as script.c defines them: declared by an EVAL shebang ({@code #!lua flags=...}) or by
  * redis.register_function's {@code flags}, in Redis's bit order (FUNCTION LIST prints them in this order).
+ *
+ * <p>Ported from Redis 7.0 (script.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 final class ScriptFlags {
     static final int NO_WRITES = 1;

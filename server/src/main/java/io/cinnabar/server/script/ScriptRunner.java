@@ -16,6 +16,9 @@ import org.luaj.vm2.LuaTable;
  * starts (scriptPrepareForRun), the thread it runs on, whether it wrote, SCRIPT KILL and FUNCTION KILL, and what
  * FUNCTION STATS reports about it. Not thread-safe: prepared and delivered on the executor, run on the script thread,
  * which owns the keyspace meanwhile; the volatile fields are the ones the executor reads while a slow script runs.
+ *
+ * <p>Ported from Redis 7.0 (script.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
 public final class ScriptRunner {
     static final String SLOW_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
