@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     static final List<String> SCENARIOS = List.of("strings", "keys", "connection", "server", "protocol", "scripting",
-            "config", "hashes", "sets", "lists", "zsets");
+            "config", "hashes", "sets", "lists", "zsets", "functions");
 
     @TestFactory
     Stream<DynamicTest> scenarios() {

@@ -37,7 +37,7 @@ public final class FunctionLibraries {
 
     private final ScriptRunner runner;
     private final LuaBridge bridge;
-    /** libraries by name (case-sensitive), in load order; functions by lower-cased name. */
+    /** Libraries by name (case-sensitive), in load order; their functions by lower-cased name. */
     private Context current = new Context();
     /** The library whose code is running under FUNCTION LOAD, which register_function adds to. */
     private Library loading;
@@ -59,7 +59,10 @@ public final class FunctionLibraries {
         }
     }
 
-    /** A library: its name, its whole code (metadata line included) and its functions in registration order. */
+    /**
+     * A library: its name, its whole code (metadata line included) and its functions by exact name, in registration
+     * order.
+     */
     static final class Library {
         final String name;
         final byte[] code;
@@ -76,15 +79,21 @@ public final class FunctionLibraries {
         final LinkedHashMap<String, Library> libraries = new LinkedHashMap<>();
         final HashMap<String, Function> functions = new HashMap<>();
 
+        /**
+         * libraryLink. A library may hold two functions whose names differ only in case (its own table compares
+         * exactly); the shared index ignores case and keeps the first, as Redis's failing dictAdd does.
+         */
         void link(Library lib) {
             libraries.put(lib.name, lib);
-            functions.putAll(lib.functions);
+            for (Function f : lib.functions.values()) {
+                functions.putIfAbsent(key(f.name), f);
+            }
         }
 
         void unlink(Library lib) {
             libraries.remove(lib.name);
-            for (String key : lib.functions.keySet()) {
-                functions.remove(key);
+            for (Function f : lib.functions.values()) {
+                functions.remove(key(f.name), f);
             }
         }
     }
@@ -208,11 +217,10 @@ public final class FunctionLibraries {
                 throw registerError("Library names can only contain letters, numbers, or underscores(_) and must "
                         + "be at least one character long");
             }
-            String key = key(name);
-            if (lib.functions.containsKey(key)) {
+            if (lib.functions.containsKey(name)) {
                 throw registerError("Function already exists in the library");
             }
-            lib.functions.put(key, new Function(name, callback, description, flags, lib));
+            lib.functions.put(name, new Function(name, callback, description, flags, lib));
             return LuaValue.NONE;
         }
     }
