@@ -50,6 +50,11 @@ final class CLuaClosure extends LuaClosure {
 		this.globals = globals;
 	}
 
+	/** The sandbox this closure was compiled in. */
+	Globals globals() {
+		return globals;
+	}
+
 	/** An error that already carries its position (or must not get one). */
 	static class PositionedError extends LuaError {
 		PositionedError(LuaValue message) {

@@ -60,6 +60,12 @@ final class LuaBridge {
     private final Client scriptClient;
     private final ByteBuf scratch = Unpooled.buffer(256);
 
+    /**
+     * The source names C Lua gives chunks from loadstring/load (the string itself, or the name given), where luaj's
+     * prototypes carry the printable "=[string ...]" form: string.dump writes these.
+     */
+    final java.util.Map<org.luaj.vm2.Prototype, LuaString> loadedSources = new java.util.WeakHashMap<>();
+
     // state of the running script (script thread)
     private String runningName;
     private boolean readOnly;
@@ -250,7 +256,21 @@ final class LuaBridge {
                 lib.rawset("dump", new VarArgFunction() {
                     @Override
                     public Varargs invoke(Varargs args) {
-                        throw new LuaError(LuaValue.valueOf("unable to dump given function"));
+                        LuaValue f = args.arg1();
+                        if (!f.isfunction()) {
+                            throw new LuaError("bad argument #1 to 'dump' (function expected, got "
+                                    + (args.narg() == 0 ? "no value" : f.typename()) + ")");
+                        }
+                        if (!(f instanceof org.luaj.vm2.LuaClosure closure)) {
+                            throw new LuaError(LuaValue.valueOf("unable to dump given function"));
+                        }
+                        LuaString source = null;
+                        if (closure instanceof CLuaClosure c && c.globals() instanceof SandboxGlobals g && g.owner != null) {
+                            source = g.owner.loadedSources.get(closure.p);
+                        }
+                        byte[] chunk = LuaDump.dump(closure.p, source);
+                        reserve(chunk.length);
+                        return LuaString.valueUsing(chunk);
                     }
                 });
                 ReadOnlyTable sealed = ReadOnlyTable.copyOf(lib);
@@ -806,7 +826,8 @@ final class LuaBridge {
         public Varargs invoke(Varargs args) {
             LuaString s = args.checkstring(1);
             String name = args.optjstring(2, s.tojstring());
-            return loadText(RedisLibrary.bytesOf(s), chunkName(name));
+            LuaString source = args.isnoneornil(2) ? s : args.checkstring(2);
+            return loadText(RedisLibrary.bytesOf(s), chunkName(name), source);
         }
     }
 
@@ -814,7 +835,20 @@ final class LuaBridge {
      * Compiles a chunk for loadstring/load: the function, or nil and the message. Binary chunks are refused as
      * Redis's Lua refuses them (its lexer sees ESC as an unexpected symbol).
      */
+    private void rememberSource(org.luaj.vm2.Prototype p, LuaString source) {
+        loadedSources.put(p, source);
+        if (p.p != null) {
+            for (org.luaj.vm2.Prototype child : p.p) {
+                rememberSource(child, source);
+            }
+        }
+    }
+
     private Varargs loadText(byte[] body, String chunkName) {
+        return loadText(body, chunkName, null);
+    }
+
+    private Varargs loadText(byte[] body, String chunkName, LuaString sourceName) {
         if (body.length > 0 && body[0] == 27) {
             return LuaValue.varargsOf(LuaValue.NIL,
                     LuaValue.valueOf(chunkName.substring(1) + ":1: unexpected symbol near 'char(27)'"));
@@ -824,7 +858,12 @@ final class LuaBridge {
             return LuaValue.varargsOf(LuaValue.NIL, LuaString.valueUsing(syntax.getBytes(StandardCharsets.ISO_8859_1)));
         }
         try {
-            return globals.load(new ByteArrayInputStream(Lua51Syntax.forLuaj(body, 0)), chunkName, "t", chunkEnv());
+            Varargs loaded = globals.load(new ByteArrayInputStream(Lua51Syntax.forLuaj(body, 0)), chunkName, "t",
+                    chunkEnv());
+            if (loaded.arg1() instanceof org.luaj.vm2.LuaClosure closure && sourceName != null) {
+                rememberSource(closure.p, sourceName);
+            }
+            return loaded;
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(luaSyntaxMessage(cLuaPosition(e.getMessage()))));
         }
@@ -841,6 +880,10 @@ final class LuaBridge {
 
     /** luaO_chunkid for string sources: up to the first line break, at most 43 characters, "..." if cut. */
     private static String firstLine(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul); // the name is read as a C string
+        }
         int len = 0;
         while (len < s.length() && s.charAt(len) != '\n' && s.charAt(len) != '\r') {
             len++;
@@ -869,7 +912,8 @@ final class LuaBridge {
                 LuaString s = piece.checkstring();
                 bytes.write(s.m_bytes, s.m_offset, s.m_length);
             }
-            return loadText(bytes.toByteArray(), chunkName(args.optjstring(2, "=(load)")));
+            LuaString source = args.isnoneornil(2) ? LuaString.valueOf("=(load)") : args.checkstring(2);
+            return loadText(bytes.toByteArray(), chunkName(args.optjstring(2, "=(load)")), source);
         }
     }
 

@@ -120,6 +120,24 @@ class ScriptingCompletionTest extends ServerTest {
     }
 
     @Test
+    void stringDumpWritesLua51Bytecode() {
+        assertEquals("$77\r\n\u001bLuaQ\u0000\u0001\u0004\u0008\u0004\u0008\u0000\r\u0000\u0000\u0000\u0000\u0000\u0000"
+                + "\u0000@user_script\u0000\u0001\u0000\u0000\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0002"
+                + "\u0001\u0000\u0000\u0000\u001e\u0000\u0080\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000"
+                + "\u0001\u0000\u0000\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\r\n",
+                new String(client.callBytes("EVAL".getBytes(), "return string.dump(function() end)".getBytes(),
+                        "0".getBytes()), StandardCharsets.ISO_8859_1));
+        String notFunction = "return string.dump(1)";
+        assertEquals(scriptError("ERR user_script:1: bad argument #1 to 'dump' (function expected, got number)",
+                notFunction, 1), eval(notFunction));
+        String builtin = "return string.dump(tostring)";
+        assertEquals(scriptError("ERR user_script:1: unable to dump given function", builtin, 1), eval(builtin));
+        assertEquals(":295\r\n", eval("return #string.dump(function() local t = {} for i = 1, 10 do t[i] = i * 2 end "
+                + "return t end)"));
+        assertEquals("$-1\r\n", eval("return loadstring(string.dump(function() return 1 end))"));
+    }
+
+    @Test
     void monitorShowsTheScriptCallBeforeItsCommands() throws Exception {
         try (RespClient monitor = new RespClient(server.port())) {
             assertEquals("+OK\r\n", monitor.call("MONITOR"));
