@@ -84,10 +84,13 @@ final class RedisLibrary {
                 }
                 StringBuilder sb = new StringBuilder();
                 for (int i = 2; i <= n; i++) {
+                    LuaValue v = args.arg(i);
+                    if (v.type() != LuaValue.TNUMBER && v.type() != LuaValue.TSTRING) {
+                        continue; // lua_tolstring gives nothing for other values: Redis skips them
+                    }
                     if (i > 2) {
                         sb.append(' ');
                     }
-                    LuaValue v = args.arg(i);
                     sb.append(v.type() == LuaValue.TNUMBER ? LuaBridge.formatNumber(v.todouble()) : v.tojstring());
                 }
                 scripts.engine().log().log(level, sb.toString());
