@@ -33,6 +33,7 @@ bzpopmin bzpopmax bzmpop
 multi exec discard watch unwatch
 subscribe unsubscribe psubscribe punsubscribe ssubscribe sunsubscribe publish spublish pubsub
 sort sort_ro
+function fcall fcall_ro
 """.split()
 
 

@@ -35,7 +35,7 @@ public class ScriptBenchmark {
     @Setup
     public void setup() throws Exception {
         server = new BenchServer();
-        String sha = server.engine.scripts().load(RATE_LIMITER.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String sha = server.engine.scripts().eval().load(RATE_LIMITER.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         evalsha = BenchServer.args("EVALSHA", sha, "1", "rate:bench", "1000000000", "60");
     }
 

@@ -1,6 +1,6 @@
 package io.cinnabar.conformance;
 
-import io.cinnabar.server.script.ScriptEngine;
+import io.cinnabar.server.script.EvalScripts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,7 +189,7 @@ final class CommandGenerator {
 
     static {
         for (int i = 0; i < SCRIPTS.length; i++) {
-            SCRIPT_SHAS[i] = ScriptEngine.sha1hex(SCRIPTS[i].getBytes(StandardCharsets.UTF_8));
+            SCRIPT_SHAS[i] = EvalScripts.sha1hex(SCRIPTS[i].getBytes(StandardCharsets.UTF_8));
         }
     }
 

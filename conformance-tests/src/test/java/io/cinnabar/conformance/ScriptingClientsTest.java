@@ -108,7 +108,7 @@ class ScriptingClientsTest {
     void redisPyRegisterScriptProtocol(CinnabarServer server) {
         try (RespClient c = new RespClient(server.port())) {
             c.call("SCRIPT", "FLUSH");
-            String sha = io.cinnabar.server.script.ScriptEngine.sha1hex(
+            String sha = io.cinnabar.server.script.EvalScripts.sha1hex(
                     RATE_LIMITER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             String first = c.call("EVALSHA", sha, "1", "rate:carol", "5", "10");
             assertTrue(first.startsWith("-NOSCRIPT "), first);

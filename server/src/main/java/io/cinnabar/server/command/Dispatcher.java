@@ -129,7 +129,7 @@ public final class Dispatcher {
         }
         if (engine.scriptBusy()) {
             if (!cmd.has(CommandFlags.ALLOW_BUSY)) {
-                reject(c, cmd, BUSY);
+                reject(c, cmd, engine.busyReply()); // names SCRIPT KILL or FUNCTION KILL
                 return Result.DONE;
             }
             if (c.inMulti() && queues(cmd)) {
@@ -142,7 +142,7 @@ public final class Dispatcher {
             cmd.calls++;
             return Result.DONE;
         }
-        if (engine.paused() && engine.pausedFor(mayReplicate(c, cmd))) {
+        if (engine.paused() && engine.pausedFor(c, cmd)) {
             engine.postpone(c);
             return Result.POSTPONED;
         }
@@ -170,11 +170,6 @@ public final class Dispatcher {
         return cmd != exec && cmd != discard && cmd != multi && cmd != watch && cmd != reset;
     }
 
-    /** is_may_replicate_command: what CLIENT PAUSE WRITE holds, an EXEC of such commands included. */
-    private boolean mayReplicate(Client c, CommandSpec cmd) {
-        long writes = CommandFlags.WRITE | CommandFlags.MAY_REPLICATE;
-        return cmd.has(writes) || (cmd == exec && c.inMulti() && c.multi().anyHas(writes));
-    }
 
     /** allowProtectedAction: enable-debug-command yes, or local and the client is on loopback. */
     private boolean debugAllowed(Client c) {

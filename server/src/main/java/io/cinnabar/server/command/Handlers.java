@@ -222,6 +222,17 @@ final class Handlers {
             case "script|flush" -> ScriptCommands::flush;
             case "script|kill" -> ScriptCommands::kill;
             case "script|help" -> ScriptCommands::help;
+            case "fcall" -> FunctionCommands::fcall;
+            case "fcall_ro" -> FunctionCommands::fcallRo;
+            case "function|load" -> FunctionCommands::load;
+            case "function|delete" -> FunctionCommands::delete;
+            case "function|flush" -> FunctionCommands::flush;
+            case "function|list" -> FunctionCommands::list;
+            case "function|stats" -> FunctionCommands::stats;
+            case "function|kill" -> FunctionCommands::kill;
+            case "function|dump" -> FunctionCommands::dump;
+            case "function|restore" -> FunctionCommands::restore;
+            case "function|help" -> FunctionCommands::help;
             // strings
             case "get" -> StringCommands::get;
             case "set" -> StringCommands::set;

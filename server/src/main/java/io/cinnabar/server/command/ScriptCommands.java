@@ -2,9 +2,11 @@ package io.cinnabar.server.command;
 
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Engine;
-import io.cinnabar.server.script.ScriptEngine;
+import io.cinnabar.server.script.EvalScripts;
+import io.cinnabar.server.script.ScriptRunner;
+import io.cinnabar.server.script.Scripting;
 
-/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, as eval.c in Redis 7.0. */
+/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, as eval.c in Redis 7.0; FCALL shares their runner. */
 final class ScriptCommands {
     private ScriptCommands() {
     }
@@ -26,6 +28,14 @@ final class ScriptCommands {
     }
 
     private static void evalGeneric(Client c, boolean bySha, boolean readOnly) {
+        // fed first, so that the commands the script runs come after it (EVAL skips the dispatcher's feed)
+        if (c.engine.hasMonitors()) {
+            c.engine.feedMonitors(c, c.argv, c.argc);
+        }
+        if (bySha && c.argv[1].length != 40) {
+            c.error(EvalScripts.NOSCRIPT); // evalShaCommand: no match is possible, before numkeys is read
+            return;
+        }
         if (!Args.longArg(c, 2)) {
             return;
         }
@@ -38,33 +48,38 @@ final class ScriptCommands {
             c.error("ERR Number of keys can't be negative");
             return;
         }
-        ScriptEngine scripts = c.engine.scripts();
-        ScriptEngine.Run run = bySha
+        EvalScripts scripts = c.engine.scripts().eval();
+        ScriptRunner.Run run = bySha
                 ? scripts.prepare(c, null, Args.string(c.argv[1]), (int) numkeys, readOnly)
                 : scripts.prepare(c, c.argv[1], null, (int) numkeys, readOnly);
-        if (run == null) {
-            return;
+        if (run != null) {
+            run(c, run);
         }
-        // a script's writes are propagated one by one as they happen (effects replication), never the EVAL itself
+    }
+
+    /**
+     * Runs a prepared EVAL script or function. Past busy-reply-threshold the executor goes back to the network
+     * (BUSY for the others, SCRIPT KILL or FUNCTION KILL, SHUTDOWN NOSAVE) until the script ends.
+     */
+    static void run(Client c, ScriptRunner.Run run) {
+        // a script's writes are propagated one by one as they happen (effects replication), never the call itself
         c.propagationHandled(true);
         Engine engine = c.engine;
+        Scripting scripts = engine.scripts();
         if (scripts.runWithin(run, engine.config().busyReplyThreshold())) {
             scripts.deliver(c, run);
-            engine.flushDeferredMonitorLines();
             return;
         }
-        // Past busy-reply-threshold: serve the network (BUSY, SCRIPT KILL, SHUTDOWN NOSAVE) until the script ends.
         engine.log().warning("Slow script detected: still in execution after "
                 + engine.config().busyReplyThreshold() + " milliseconds. You can try killing the script using the "
-                + "SCRIPT KILL command. Script name is: " + run.sha() + ".");
-        engine.enterScriptBusy();
+                + (run.eval() ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name() + ".");
+        engine.enterScriptBusy(run.eval());
         c.waitingForScript = true;
         run.future().whenComplete((ignored, failure) -> {
             try {
                 engine.executor().execute(() -> {
                     scripts.deliver(c, run);
                     c.waitingForScript = false;
-                    engine.flushDeferredMonitorLines();
                     Runnable rest = c.takeScriptContinuation();
                     if (rest != null) {
                         rest.run(); // the EXEC around the script goes on, still atomically
@@ -89,14 +104,14 @@ final class ScriptCommands {
 
     static void load(Client c) {
         try {
-            c.reply.bulk(c.engine.scripts().load(c.argv[2]));
-        } catch (ScriptEngine.CompileError e) {
-            c.error("ERR " + e.getMessage());
+            c.reply.bulk(c.engine.scripts().eval().load(c.argv[2]));
+        } catch (EvalScripts.LoadError e) {
+            c.error(e.reply());
         }
     }
 
     static void exists(Client c) {
-        ScriptEngine scripts = c.engine.scripts();
+        EvalScripts scripts = c.engine.scripts().eval();
         c.reply.array(c.argc - 2);
         for (int i = 2; i < c.argc; i++) {
             c.reply.integer(scripts.exists(Args.string(c.argv[i])) ? 1 : 0);
@@ -112,22 +127,12 @@ final class ScriptCommands {
             c.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
             return;
         }
-        c.engine.scripts().flush();
+        c.engine.scripts().eval().flush();
         c.reply.ok();
     }
 
     static void kill(Client c) {
-        ScriptEngine scripts = c.engine.scripts();
-        if (!scripts.running()) {
-            c.error("NOTBUSY No scripts in execution right now.");
-        } else if (scripts.wrote()) {
-            c.error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
-                    + "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
-                    + "NOSAVE command.");
-        } else {
-            scripts.kill();
-            c.reply.ok();
-        }
+        c.engine.scripts().kill(c, true);
     }
 
     static void help(Client c) {

@@ -121,7 +121,7 @@ public abstract class ConfigParam {
     }
 
     /** sdssplitargs: spaces separate, double quotes take C escapes, single quotes are literal; null if unbalanced. */
-    static List<String> splitArgs(String line) {
+    public static List<String> splitArgs(String line) {
         List<String> out = new ArrayList<>();
         int i = 0;
         int n = line.length();

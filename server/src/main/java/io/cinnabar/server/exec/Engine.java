@@ -52,9 +52,24 @@ public final class Engine {
     private volatile boolean stopping;
     /** A script outlived busy-reply-threshold: the executor serves only ALLOW_BUSY commands until it ends. */
     private boolean scriptBusy;
+    /** The running slow script is an EVAL (else a function): which KILL the BUSY error names. */
+    private boolean scriptBusyEval = true;
+    private static final io.cinnabar.server.error.ErrorReply BUSY_EVAL = io.cinnabar.server.error.Errors.of(
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    private static final io.cinnabar.server.error.ErrorReply BUSY_FUNCTION = io.cinnabar.server.error.Errors.of(
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
     private final List<Runnable> afterScript = new ArrayList<>();
-    private final List<byte[]> deferredMonitorLines = new ArrayList<>();
-    private io.cinnabar.server.script.ScriptEngine scripts;
+    /**
+     * The effects queue: what a script produces for other clients (MONITOR lines today) while it runs on the script
+     * thread, which owns the keyspace but not the clients. The executor drains it when the script has ended; the
+     * hand-off between the two threads orders the accesses, so it needs no lock.
+     */
+    private final List<byte[]> scriptMonitorLines = new ArrayList<>();
+    /** A script runs on the script thread (set and cleared by the executor around the hand-off). */
+    private boolean scriptRunning;
+    /** Whether anyone was monitoring when the script started: the script thread must not read the monitor list. */
+    private boolean monitorsAtScriptStart;
+    private io.cinnabar.server.script.Scripting scripts;
     private long pauseEndMillis;
     private boolean pauseAll;
     /** Pause expressed in the virtual clock: unpause when the clock says so, checked on each tick. */
@@ -155,7 +170,7 @@ public final class Engine {
     }
 
     /** The scripting engine if a script ever ran, else null (INFO must not start one). */
-    public io.cinnabar.server.script.ScriptEngine scriptsIfStarted() {
+    public io.cinnabar.server.script.Scripting scriptsIfStarted() {
         return scripts;
     }
 
@@ -199,9 +214,9 @@ public final class Engine {
     }
 
     /** The Lua scripting engine, created on first use (most test servers never run a script). */
-    public io.cinnabar.server.script.ScriptEngine scripts() {
+    public io.cinnabar.server.script.Scripting scripts() {
         if (scripts == null) {
-            scripts = new io.cinnabar.server.script.ScriptEngine(this);
+            scripts = new io.cinnabar.server.script.Scripting(this);
         }
         return scripts;
     }
@@ -210,9 +225,18 @@ public final class Engine {
         return scriptBusy;
     }
 
-    /** The running script passed busy-reply-threshold; the executor goes back to serving the network. */
-    public void enterScriptBusy() {
+    /**
+     * The running script passed busy-reply-threshold; the executor goes back to serving the network. {@code eval}:
+     * it is an EVAL script, else a function (the BUSY error names the KILL command for it).
+     */
+    public void enterScriptBusy(boolean eval) {
         scriptBusy = true;
+        scriptBusyEval = eval;
+    }
+
+    /** The error commands get while a slow script owns the server. */
+    public io.cinnabar.server.error.ErrorReply busyReply() {
+        return scriptBusyEval ? BUSY_EVAL : BUSY_FUNCTION;
     }
 
     /** The script ended: data tasks held meanwhile run now. */
@@ -225,19 +249,26 @@ public final class Engine {
         }
     }
 
-    /** MONITOR lines and other effects ({@link #defer}) produced on the script thread, sent by the executor when the
-     * script has ended. */
-    public void flushDeferredMonitorLines() {
-        List<byte[]> lines;
-        synchronized (deferredMonitorLines) {
-            lines = new ArrayList<>(deferredMonitorLines);
-            deferredMonitorLines.clear();
-        }
-        for (byte[] line : lines) {
-            for (Client m : monitors) {
-                m.reply.raw(line);
-                m.connection.flushSoon();
+    /** A script is about to run on the script thread (executor, before the hand-off). */
+    public void scriptStarting() {
+        scriptRunning = true;
+        monitorsAtScriptStart = !monitors.isEmpty();
+    }
+
+    /**
+     * The script has ended (executor): what it produced for other clients is sent now, in order: its MONITOR
+     * lines, then the messages it published ({@link #defer}).
+     */
+    public void scriptEnded() {
+        scriptRunning = false;
+        if (!scriptMonitorLines.isEmpty()) {
+            for (byte[] line : scriptMonitorLines) {
+                for (Client m : monitors) {
+                    m.reply.raw(line);
+                    m.connection.flushSoon();
+                }
             }
+            scriptMonitorLines.clear();
         }
         List<Runnable> effects;
         synchronized (deferredEffects) {
@@ -364,7 +395,7 @@ public final class Engine {
     }
 
     public boolean hasMonitors() {
-        return !monitors.isEmpty();
+        return scriptRunning ? monitorsAtScriptStart : !monitors.isEmpty();
     }
 
     /** Sends a command to MONITOR clients in Redis's format: {@code +<time> [<db> <addr>] "arg" ...}. */
@@ -382,10 +413,8 @@ public final class Engine {
         }
         sb.append("\r\n");
         byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-        if (executor != null && !executor.inEventLoop()) {
-            synchronized (deferredMonitorLines) {
-                deferredMonitorLines.add(line); // from the script thread: the executor owns the clients' buffers
-            }
+        if (scriptRunning) {
+            scriptMonitorLines.add(line); // from the script thread: the executor owns the clients' buffers
             return;
         }
         for (Client m : monitors) {
@@ -438,8 +467,7 @@ public final class Engine {
     }
 
     /** True if the command must wait for the pause to end: every command under ALL, writes under WRITE. */
-    /** True when CLIENT PAUSE holds this command now ({@code writes}: it may write or replicate). */
-    public boolean pausedFor(boolean writes) {
+    public boolean pausedFor(Client c, io.cinnabar.server.command.CommandSpec cmd) {
         if (!paused) {
             return false;
         }
@@ -447,7 +475,31 @@ public final class Engine {
             unpause();
             return false;
         }
-        return pauseAll || writes;
+        return pauseAll || mayReplicate(c, cmd);
+    }
+
+    /**
+     * processCommand's is_may_replicate_command, with getCommandFlags: a script that declares flags (a shebang, a
+     * function's flags) may replicate unless it is no-writes; EVAL, EVALSHA and FCALL otherwise carry the
+     * may-replicate flag COMMAND INFO hides on purpose (so the recorded table lacks it).
+     */
+    private boolean mayReplicate(Client c, io.cinnabar.server.command.CommandSpec cmd) {
+        String name = cmd.fullName;
+        if (name.equals("exec")) { // an EXEC of queued writes waits too
+            return c.inMulti() && c.multi().anyHas(io.cinnabar.server.command.CommandFlags.WRITE
+                    | io.cinnabar.server.command.CommandFlags.MAY_REPLICATE);
+        }
+        boolean fcall = name.equals("fcall") || name.equals("fcall_ro");
+        boolean bySha = name.equals("evalsha") || name.equals("evalsha_ro");
+        if (fcall || bySha || name.equals("eval") || name.equals("eval_ro")) {
+            int flags = scripts().declaredFlags(c, fcall, bySha);
+            if (flags >= 0) {
+                return !io.cinnabar.server.script.Scripting.noWrites(flags);
+            }
+            return name.equals("eval") || name.equals("evalsha") || name.equals("fcall");
+        }
+        return cmd.has(io.cinnabar.server.command.CommandFlags.WRITE)
+                || cmd.has(io.cinnabar.server.command.CommandFlags.MAY_REPLICATE);
     }
 
     public void postpone(Client c) {

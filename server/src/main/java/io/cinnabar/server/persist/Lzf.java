@@ -137,6 +137,15 @@ public final class Lzf {
     }
 
     /**
+     * Expands {@code in[off, off+len)} into exactly {@code out.length} bytes (an RDB string's known length); false
+     * for data that is corrupt or expands to another length (Redis then fails the load).
+     */
+    public static boolean decompress(byte[] in, int off, int len, byte[] out) {
+        byte[] src = off == 0 ? in : java.util.Arrays.copyOfRange(in, off, off + len);
+        return decompress(src, len, out, out.length) == out.length;
+    }
+
+    /**
      * lzf_decompress (with CHECK_INPUT): expands {@code inLen} bytes of {@code in} into at most {@code outLen} bytes
      * of {@code out}; returns the expanded length, or 0 when the output would not fit or the input is corrupt (a
      * back reference before the start, a run past the input's end).

@@ -50,6 +50,11 @@ final class CLuaClosure extends LuaClosure {
 		this.globals = globals;
 	}
 
+	/** The sandbox this closure was compiled in. */
+	Globals globals() {
+		return globals;
+	}
+
 	/** An error that already carries its position (or must not get one). */
 	static class PositionedError extends LuaError {
 		PositionedError(LuaValue message) {
@@ -64,7 +69,7 @@ final class CLuaClosure extends LuaClosure {
 		}
 		LuaValue message = le.getMessageObject();
 		int line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length ? p.lineinfo[pc] : -1;
-		ScriptEngine.lastErrorLine(globals, line);
+		LuaBridge.lastErrorLine(globals, line);
 		if (message != null && message.type() == LuaValue.TSTRING) {
 			String text = message.tojstring();
 			String cText = LuaTypeErrors.message(p, pc, stack, upValues);
@@ -106,7 +111,7 @@ final class CLuaClosure extends LuaClosure {
 			LuaString[] parts = new LuaString[c - b + 1];
 			for (int i = b; i <= c; i++) {
 				LuaValue v = stack[i];
-				parts[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(ScriptEngine.formatNumber(v.todouble())) : (LuaString) v;
+				parts[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(LuaBridge.formatNumber(v.todouble())) : (LuaString) v;
 				length += parts[i - b].m_length;
 			}
 			byte[] out = new byte[length];
@@ -120,7 +125,7 @@ final class CLuaClosure extends LuaClosure {
 		LuaValue[] values = new LuaValue[c - b + 1];
 		for (int i = b; i <= c; i++) {
 			LuaValue v = stack[i];
-			values[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(ScriptEngine.formatNumber(v.todouble())) : v;
+			values[i - b] = v.type() == LuaValue.TNUMBER ? LuaString.valueOf(LuaBridge.formatNumber(v.todouble())) : v;
 		}
 		int n = values.length - 1;
 		if (n > 1) {
@@ -478,7 +483,7 @@ final class CLuaClosure extends LuaClosure {
 			throw positioned(le, pc, stack);
 		} catch ( Exception e ) {
 			// a Java bug below a Lua call: luaj would show "vm error: java.lang..."; log it, show a plain error
-			throw positioned(ScriptEngine.internalError(globals, e), pc, stack);
+			throw positioned(LuaBridge.internalError(globals, e), pc, stack);
 		} finally {
 			if ( openups != null )
 				for ( int u=openups.length; --u>=0; )

@@ -92,7 +92,7 @@ final class LuaFormat extends VarArgFunction {
                         argError(arg, "string expected, got " + (v.isnil() && args.narg() < arg ? "no value" : v.typename()));
                     }
                     byte[] raw = v.type() == LuaValue.TNUMBER
-                            ? ScriptEngine.formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII)
+                            ? LuaBridge.formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII)
                             : RedisLibrary.bytesOf(v.checkstring());
                     if (spec.indexOf('.') < 0 && raw.length >= 100) {
                         out.write(raw, 0, raw.length);

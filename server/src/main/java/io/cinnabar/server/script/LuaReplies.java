@@ -238,7 +238,12 @@ final class LuaReplies {
      *
      * @return the error message when the value was an error table (the caller counts it), else null
      */
-    static void write(ReplyWriter w, LuaValue v, int resp, ErrorSink errors) {
+    static void write(ReplyWriter w, LuaValue v, int resp, ErrorSink errors, int stack) {
+        if (stack + 4 > LuaBridge.MAX_C_STACK) {
+            // lua_checkstack(lua, 4) fails: a table that contains itself ends here, the reply still well formed
+            errors.error("ERR reached lua stack limit");
+            return;
+        }
         switch (v.type()) {
             case LuaValue.TSTRING -> {
                 LuaString s = v.checkstring();
@@ -256,7 +261,7 @@ final class LuaReplies {
                 }
             }
             case LuaValue.TNUMBER -> w.integer(toLongLikeC(v.todouble()));
-            case LuaValue.TTABLE -> writeTable(w, (LuaTable) v, resp, errors);
+            case LuaValue.TTABLE -> writeTable(w, (LuaTable) v, resp, errors, stack);
             default -> w.nullBulk();
         }
     }
@@ -270,7 +275,12 @@ final class LuaReplies {
         }
     }
 
-    private static void writeTable(ReplyWriter w, LuaTable t, int resp, ErrorSink errors) {
+    /**
+     * The table at {@code stack} slots of luaReplyToRedisReply's Lua stack: an array element is converted with one
+     * more slot in use, a map key with four (map, key, value, the key's copy), a map value and a set member with
+     * three, as Redis pushes them.
+     */
+    private static void writeTable(ReplyWriter w, LuaTable t, int resp, ErrorSink errors, int stack) {
         LuaValue err = t.rawget(ERR);
         if (err.type() == LuaValue.TSTRING) {
             // addReplyErrorFormatEx("-%s"): the C string, without trailing line breaks
@@ -307,8 +317,8 @@ final class LuaReplies {
         if (map.type() == LuaValue.TTABLE) {
             w.map(pairs(map));
             for (Varargs e = map.next(LuaValue.NIL); !e.arg1().isnil(); e = map.next(e.arg1())) {
-                write(w, e.arg1(), resp, errors);
-                write(w, e.arg(2), resp, errors);
+                write(w, e.arg1(), resp, errors, stack + 4);
+                write(w, e.arg(2), resp, errors, stack + 3);
             }
             return;
         }
@@ -316,7 +326,7 @@ final class LuaReplies {
         if (set.type() == LuaValue.TTABLE) {
             w.set(pairs(set));
             for (Varargs e = set.next(LuaValue.NIL); !e.arg1().isnil(); e = set.next(e.arg1())) {
-                write(w, e.arg1(), resp, errors);
+                write(w, e.arg1(), resp, errors, stack + 3);
             }
             return;
         }
@@ -326,7 +336,7 @@ final class LuaReplies {
         }
         w.array(n);
         for (int i = 1; i <= n; i++) {
-            write(w, t.rawget(i), resp, errors);
+            write(w, t.rawget(i), resp, errors, stack + 1);
         }
     }
 

@@ -42,7 +42,7 @@ final class LuaToNumber extends VarArgFunction {
         if (v.type() == LuaValue.TSTRING) {
             s = cString(v.checkstring());
         } else if (v.type() == LuaValue.TNUMBER) {
-            s = ScriptEngine.formatNumber(v.todouble()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            s = LuaBridge.formatNumber(v.todouble()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         } else {
             throw new LuaError("bad argument #1 to 'tonumber' (string expected, got " + typeName(args, 1) + ")");
         }

@@ -11,9 +11,9 @@ import org.luaj.vm2.lib.VarArgFunction;
 
 /** The {@code redis} table scripts see: its 23 fields, as Redis 7.0 defines them. */
 final class RedisLibrary {
-    private final ScriptEngine scripts;
+    private final LuaBridge scripts;
 
-    RedisLibrary(ScriptEngine scripts) {
+    RedisLibrary(LuaBridge scripts) {
         this.scripts = scripts;
     }
 
@@ -63,9 +63,9 @@ final class RedisLibrary {
                 }
                 LuaValue v = args.arg1();
                 byte[] bytes = v.type() == LuaValue.TNUMBER
-                        ? ScriptEngine.formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII)
+                        ? LuaBridge.formatNumber(v.todouble()).getBytes(StandardCharsets.US_ASCII)
                         : v.isstring() ? bytesOf(v.checkstring()) : new byte[0];
-                return LuaValue.valueOf(ScriptEngine.sha1hex(bytes));
+                return LuaValue.valueOf(EvalScripts.sha1hex(bytes));
             }
         });
         t.rawset("log", new VarArgFunction() {
@@ -84,11 +84,14 @@ final class RedisLibrary {
                 }
                 StringBuilder sb = new StringBuilder();
                 for (int i = 2; i <= n; i++) {
+                    LuaValue v = args.arg(i);
+                    if (v.type() != LuaValue.TNUMBER && v.type() != LuaValue.TSTRING) {
+                        continue; // lua_tolstring gives nothing for other values: Redis skips them
+                    }
                     if (i > 2) {
                         sb.append(' ');
                     }
-                    LuaValue v = args.arg(i);
-                    sb.append(v.type() == LuaValue.TNUMBER ? ScriptEngine.formatNumber(v.todouble()) : v.tojstring());
+                    sb.append(v.type() == LuaValue.TNUMBER ? LuaBridge.formatNumber(v.todouble()) : v.tojstring());
                 }
                 scripts.engine().log().log(level, sb.toString());
                 return LuaValue.NONE;

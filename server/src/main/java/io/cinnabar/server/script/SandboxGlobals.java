@@ -11,7 +11,7 @@ import org.luaj.vm2.LuaValue;
 final class SandboxGlobals extends Globals {
     private boolean locked;
     /** The engine this sandbox belongs to (error lines are reported to it). */
-    ScriptEngine owner;
+    LuaBridge owner;
 
     void lock() {
         locked = true;

@@ -21,7 +21,7 @@ class LuaStringFormatTest extends ServerTest {
 
     private static String error(String message, String script) {
         return "-ERR user_script:1: " + message + " script: "
-                + ScriptEngine.sha1hex(script.getBytes(StandardCharsets.ISO_8859_1)) + ", on @user_script:1.\r\n";
+                + EvalScripts.sha1hex(script.getBytes(StandardCharsets.ISO_8859_1)) + ", on @user_script:1.\r\n";
     }
 
     @Test

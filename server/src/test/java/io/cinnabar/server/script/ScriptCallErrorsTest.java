@@ -21,7 +21,7 @@ class ScriptCallErrorsTest extends ServerTest {
     }
 
     private static String scriptError(String message, String script) {
-        return "-" + message + " script: " + ScriptEngine.sha1hex(script.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return "-" + message + " script: " + EvalScripts.sha1hex(script.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 + ", on @user_script:1.\r\n";
     }
 
@@ -89,7 +89,7 @@ class ScriptCallErrorsTest extends ServerTest {
 
     @Test
     void aJavaExceptionUnderALuaCallBecomesAPlainLuaError() {
-        org.luaj.vm2.LuaError e = ScriptEngine.internalError(new org.luaj.vm2.Globals(),
+        org.luaj.vm2.LuaError e = LuaBridge.internalError(new org.luaj.vm2.Globals(),
                 new ArrayIndexOutOfBoundsException("Index 2 out of bounds for length 2"));
         assertEquals("internal error in the Lua engine, see the server log", e.getMessageObject().tojstring());
     }

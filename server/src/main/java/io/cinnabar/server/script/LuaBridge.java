@@ -10,10 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
-import java.util.Map;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -34,46 +30,73 @@ import org.luaj.vm2.lib.VarArgFunction;
 import org.luaj.vm2.lib.ZeroArgFunction;
 
 /**
- * Lua scripting as Redis 7.0 runs it: one sandboxed Lua state per server (luaj underneath, Lua 5.1 on the
- * surface), scripts cached by the SHA1 of their body and compiled as {@code @user_script}, redis.call going through
- * the same dispatcher as network clients, and Redis's conversions and error texts. Not thread-safe: it runs on
- * whichever thread owns the keyspace while the script runs.
+ * One Lua VM as Redis's script_lua.c sets it up and drives it, shared by EVAL and functions (Redis runs one VM for
+ * each): the sandboxed globals (luaj underneath, Lua 5.1 on the surface), compiling chunks, running one script with
+ * Redis's reply conversion and error texts, and the redis.call bridge into the dispatcher. The EVAL cache
+ * ({@link EvalScripts}) and the function libraries ({@link FunctionLibraries}) are built on it. Not thread-safe: it
+ * runs on whichever thread owns the keyspace while the script runs.
+ *
+ * <p>Ported from Redis 7.0 (script_lua.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
+ * see NOTICE.
  */
-public final class ScriptEngine {
-    private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+final class LuaBridge {
     /**
      * Lua's LUAI_MAXCSTACK: a C function's arguments plus the values it pushes may not exceed it (lua_checkstack),
      * so unpack(t) returns at most 7999 values and string.byte(s, i, j) 7997.
      */
-    private static final int MAX_C_STACK = 8000;
+    static final int MAX_C_STACK = 8000;
     private static final Object STRING_METATABLE_LOCK = new Object();
     private static volatile LuaTable sharedStringLibrary;
 
+    private final ScriptRunner runner;
     private final Engine engine;
-    private final SandboxGlobals globals = new SandboxGlobals();
+    /** EVAL's VM (KEYS and ARGV globals, chunks named user_script) or the functions' VM (user_function). */
+    private final boolean evalMode;
+    private final String chunk;
+    final SandboxGlobals globals = new SandboxGlobals();
     private final InstructionHook hook = new InstructionHook(this::checkInterrupts);
-    private final Map<String, Script> scripts = new HashMap<>();
+    /** The functions' VM: the empty table library code sees as its globals (load-time or run-time API behind it). */
+    private final FunctionGlobals functionGlobals;
     private final Client scriptClient;
     private final ByteBuf scratch = Unpooled.buffer(256);
-    private final LuaRandom random = new LuaRandom();
 
-    // state of the running script (written on the script thread; SCRIPT KILL reads the volatile ones)
-    private String runningSha;
+    /**
+     * The source names C Lua gives chunks from loadstring/load (the string itself, or the name given), where luaj's
+     * prototypes carry the printable "=[string ...]" form: string.dump writes these.
+     */
+    final java.util.Map<org.luaj.vm2.Prototype, LuaString> loadedSources = new java.util.WeakHashMap<>();
+
+    // state of the running script (script thread)
+    private String runningName;
     private boolean readOnly;
-    private volatile boolean wrote;
     private int resp = 2;
-    private volatile boolean killRequested;
-    private volatile boolean running;
     private int lastErrorLine = -1;
+    /** While a library loads: when it started and how long it may run (0: no limit, as when restoring). */
+    private long loadStart;
+    private long loadTimeoutNanos;
+    private boolean loading;
 
-    /** A cached script. */
-    private record Script(byte[] body, LuaFunction function) {
-    }
-
-    public ScriptEngine(Engine engine) {
-        this.engine = engine;
+    LuaBridge(ScriptRunner runner, boolean evalMode) {
+        this.runner = runner;
+        this.engine = runner.engine();
+        this.evalMode = evalMode;
+        this.chunk = evalMode ? "user_script" : "user_function";
         this.scriptClient = engine.scriptClient(new ReplyWriter(scratch));
         buildSandbox();
+        this.functionGlobals = evalMode ? null : new FunctionGlobals(globals);
+    }
+
+    boolean evalMode() {
+        return evalMode;
+    }
+
+    /** The globals compiled chunks get: the sandbox's for EVAL, the switching table for functions. */
+    LuaTable chunkEnv() {
+        return evalMode ? globals : functionGlobals.table();
+    }
+
+    FunctionGlobals functionGlobals() {
+        return functionGlobals;
     }
 
     // ---- the sandbox ----
@@ -111,8 +134,8 @@ public final class ScriptEngine {
         g.rawset(LuaValue.valueOf("unpack"), new Unpack());
         g.rawset(LuaValue.valueOf("string"), stringLibrary(g.get("string")));
         LuaTable math = ReadOnlyTable.copyOf(g.get("math")).unsealedCopy();
-        math.rawset("random", random.random());
-        math.rawset("randomseed", random.randomseed());
+        math.rawset("random", runner.random.random());
+        math.rawset("randomseed", runner.random.randomseed());
         math.rawset("fmod", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
@@ -160,15 +183,12 @@ public final class ScriptEngine {
                 return err;
             }
         });
-        g.hostSet("KEYS", new LuaTable());
-        g.hostSet("ARGV", new LuaTable());
+        if (evalMode) {
+            g.hostSet("KEYS", new LuaTable());
+            g.hostSet("ARGV", new LuaTable());
+        }
         LuaTable meta = new LuaTable();
-        meta.rawset(LuaValue.INDEX, new TwoArgFunction() {
-            @Override
-            public LuaValue call(LuaValue table, LuaValue key) {
-                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
-            }
-        });
+        meta.rawset(LuaValue.INDEX, NONEXISTENT_GLOBAL);
         g.setmetatable(meta);
         g.lock();
     }
@@ -236,7 +256,21 @@ public final class ScriptEngine {
                 lib.rawset("dump", new VarArgFunction() {
                     @Override
                     public Varargs invoke(Varargs args) {
-                        throw new LuaError(LuaValue.valueOf("unable to dump given function"));
+                        LuaValue f = args.arg1();
+                        if (!f.isfunction()) {
+                            throw new LuaError("bad argument #1 to 'dump' (function expected, got "
+                                    + (args.narg() == 0 ? "no value" : f.typename()) + ")");
+                        }
+                        if (!(f instanceof org.luaj.vm2.LuaClosure closure)) {
+                            throw new LuaError(LuaValue.valueOf("unable to dump given function"));
+                        }
+                        LuaString source = null;
+                        if (closure instanceof CLuaClosure c && c.globals() instanceof SandboxGlobals g && g.owner != null) {
+                            source = g.owner.loadedSources.get(closure.p);
+                        }
+                        byte[] chunk = LuaDump.dump(closure.p, source);
+                        reserve(chunk.length);
+                        return LuaString.valueUsing(chunk);
                     }
                 });
                 ReadOnlyTable sealed = ReadOnlyTable.copyOf(lib);
@@ -264,7 +298,7 @@ public final class ScriptEngine {
     private void logInternalError(Throwable e) {
         java.io.StringWriter trace = new java.io.StringWriter();
         e.printStackTrace(new java.io.PrintWriter(trace));
-        engine.log().warning("Internal error in a script" + (runningSha == null ? "" : " (" + runningSha + ")")
+        engine.log().warning("Internal error in a script" + (runningName == null ? "" : " (" + runningName + ")")
                 + ": " + trace);
     }
 
@@ -288,54 +322,43 @@ public final class ScriptEngine {
     private static final java.util.regex.Pattern POSITIONED = java.util.regex.Pattern.compile("^[^:\\s]+:\\d+: ");
     private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("^@?([^:\\s]+):(\\d+) ");
 
-    // ---- script cache ----
-
-    /** INFO number_of_cached_scripts. */
-    public int cachedScripts() {
-        return scripts.size();
-    }
-
-    /** INFO used_memory_scripts_eval: the cached bodies and their SHA1 keys, as Redis's lua_scripts_mem. */
-    public long cachedScriptBytes() {
-        long sum = 0;
-        for (Script s : scripts.values()) {
-            sum += s.body().length + 40;
+    /**
+     * The __index of a protected globals table (luaSetErrorMetatable): reading a name that is not there is an error,
+     * so a typo, print or loadfile fail loudly instead of yielding nil.
+     */
+    static final LuaValue NONEXISTENT_GLOBAL = new TwoArgFunction() {
+        @Override
+        public LuaValue call(LuaValue table, LuaValue key) {
+            throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
         }
-        return sum;
-    }
+    };
 
-    public static String sha1hex(byte[] body) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Compiles and caches a script; returns its SHA1, or throws with Redis's compile error text. */
-    public String load(byte[] body) throws CompileError {
-        String sha = sha1hex(body);
-        if (!scripts.containsKey(sha)) {
-            scripts.put(sha, new Script(body, compile(body)));
-        }
-        return sha;
-    }
-
-    /** Redis's text for a script that does not compile. */
-    public static final class CompileError extends Exception {
-        public CompileError(String message) {
+    /** Redis's text for a chunk that does not compile, without the caller's prefix. */
+    static final class CompileError extends Exception {
+        CompileError(String message) {
             super(message, null, false, false);
         }
     }
 
-    private LuaFunction compile(byte[] body) throws CompileError {
-        if (body.length > 0 && body[0] == 27) {
-            throw new CompileError("Error compiling script (new function): user_script: bad binary format (precompiled chunk)");
+    /**
+     * Compiles {@code body} from {@code offset} (past an EVAL shebang or a library's metadata line, whose line break
+     * is kept so that line numbers count from the body's first line) as the {@code @user_script} or
+     * {@code @user_function} chunk, with this VM's globals.
+     */
+    LuaFunction compile(byte[] body, int offset) throws CompileError {
+        if (body.length > offset && body[offset] == 27) {
+            throw new CompileError(chunk + ": bad binary format (precompiled chunk)");
         }
+        String syntax = Lua51Syntax.check(body, offset, chunk, 0);
+        if (syntax != null) {
+            throw new CompileError(syntax);
+        }
+        byte[] source = Lua51Syntax.forLuaj(body, offset);
         try {
-            return globals.load(new ByteArrayInputStream(body), "@user_script", "t", globals).checkfunction();
+            return globals.load(new ByteArrayInputStream(source, offset, source.length - offset), "@" + chunk, "t",
+                    chunkEnv()).checkfunction();
         } catch (LuaError e) {
-            throw new CompileError("Error compiling script (new function): " + luaSyntaxMessage(cLuaPosition(e.getMessage())));
+            throw new CompileError(luaSyntaxMessage(cLuaPosition(e.getMessage())));
         }
     }
 
@@ -358,160 +381,24 @@ public final class ScriptEngine {
         return message.substring(0, m.start()) + (text == null ? "unexpected symbol" : "unexpected symbol near '" + text + "'");
     }
 
-    public boolean exists(String sha) {
-        return scripts.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    public void flush() {
-        scripts.clear();
-    }
-
-
-    public boolean running() {
-        return running;
-    }
-
-    public boolean wrote() {
-        return wrote;
-    }
-
-
-    /** SCRIPT KILL: the script stops at its next check with Redis's error. */
-    public void kill() {
-        killRequested = true;
+    /** Makes the script client act for {@code caller} (database, user, RESP2 until redis.setresp). */
+    void prepareClient(Client caller) {
+        scriptClient.prepareFor(caller);
     }
 
     // ---- running ----
 
-    /**
-     * One invocation: prepared on the executor, run on the script thread, its reply written to a private buffer
-     * that the executor copies to the caller (the caller's own buffer belongs to the executor's network side).
-     */
-    public static final class Run {
-        final Script script;
-        final String sha;
-        final LuaTable keys;
-        final LuaTable args;
-        final boolean readOnly;
-        final ByteBuf buffer = Unpooled.buffer(64);
-        final ReplyWriter out = new ReplyWriter(buffer);
-        final long startedNanos = System.nanoTime();
-        volatile boolean failed;
-        java.util.concurrent.CompletableFuture<Void> future;
-        /** The script's writes, handed to the propagation tap by {@link #deliver}, on the executor thread. */
-        io.cinnabar.server.db.EffectsBatch effects;
-
-        Run(Script script, String sha, LuaTable keys, LuaTable args, boolean readOnly, int protocol) {
-            this.script = script;
-            this.sha = sha;
-            this.keys = keys;
-            this.args = args;
-            this.readOnly = readOnly;
-            out.protocol(protocol);
-        }
-
-        public String sha() {
-            return sha;
-        }
-
-        public java.util.concurrent.CompletableFuture<Void> future() {
-            return future;
-        }
-    }
-
-    /**
-     * EVAL and friends after the numkeys checks: finds or compiles the script and readies its KEYS and ARGV; null
-     * after replying an error (NOSCRIPT, compile error).
-     */
-    public Run prepare(Client c, byte[] body, String sha, int numkeys, boolean readOnlyScript) {
-        Script script;
-        if (body != null) {
-            try {
-                sha = load(body);
-            } catch (CompileError e) {
-                c.error("ERR " + e.getMessage());
-                return null;
-            }
-            script = scripts.get(sha);
-        } else {
-            script = sha.length() == 40 ? scripts.get(sha.toLowerCase(java.util.Locale.ROOT)) : null;
-            if (script == null) {
-                c.error(NOSCRIPT);
-                return null;
-            }
-            sha = sha.toLowerCase(java.util.Locale.ROOT);
-        }
-        LuaTable keys = new LuaTable(numkeys, 0);
-        for (int i = 0; i < numkeys; i++) {
-            keys.rawset(i + 1, LuaString.valueUsing(c.argv[3 + i]));
-        }
-        int argc = c.argc - 3 - numkeys;
-        LuaTable args = new LuaTable(argc, 0);
-        for (int i = 0; i < argc; i++) {
-            args.rawset(i + 1, LuaString.valueUsing(c.argv[3 + numkeys + i]));
-        }
-        scriptClient.prepareFor(c);
-        return new Run(script, sha, keys, args, readOnlyScript, c.reply.protocol());
-    }
-
-    /**
-     * Runs the script on the script thread and waits for it up to {@code millis} (0: no limit). Nothing else runs on
-     * the executor meanwhile, as in Redis. Returns true when it finished; false when it is still running, and the
-     * executor should go back to answering BUSY until {@link Run#future()} completes.
-     */
-    public boolean runWithin(Run run, long millis) {
-        if (runner == null) {
-            runner = new ScriptThread();
-        }
-        run.future = new java.util.concurrent.CompletableFuture<>();
-        ScriptThread.Task task = new ScriptThread.Task(() -> execute(run));
-        long left = millis <= 0 ? 0 : Math.max(1, millis - (System.nanoTime() - run.startedNanos) / 1_000_000);
-        boolean finished = runner.runWithin(task, left, () -> run.future.complete(null));
-        if (finished) {
-            run.future.complete(null);
-        }
-        return finished;
-    }
-
-    /** Copies a finished script's reply to its caller and propagates its writes (on the executor). */
-    public void deliver(Client c, Run run) {
-        if (run.effects != null) {
-            run.effects.replayInto(engine.keyspace().propagator());
-            run.effects = null;
-        }
-        try {
-            if (c.reply.buffer().refCnt() > 0) {
-                c.reply.buffer().writeBytes(run.buffer);
-                if (run.failed) {
-                    c.markFailed();
-                }
-            }
-        } finally {
-            run.buffer.release();
-        }
-    }
-
-    public void close() {
-        killRequested = true;
-        if (runner != null) {
-            runner.stop();
-        }
-    }
-
-    private ScriptThread runner;
-
     /** The script body, on the script thread, which owns the keyspace until it returns. */
-    private void execute(Run run) {
-        globals.hostSet("KEYS", run.keys);
-        globals.hostSet("ARGV", run.args);
-        runningSha = run.sha;
+    void execute(ScriptRunner.Run run) {
+        if (evalMode) {
+            globals.hostSet("KEYS", run.keys);
+            globals.hostSet("ARGV", run.args);
+        }
+        runningName = run.name;
         readOnly = run.readOnly;
-        wrote = false;
         resp = 2;
         scriptClient.reply.protocol(2);
-        killRequested = false;
         lastErrorLine = -1;
-        running = true;
         hook.reset();
         ReplyWriter out = run.out;
         LuaReplies.ErrorSink errors = message -> {
@@ -519,73 +406,130 @@ public final class ScriptEngine {
             run.failed = true;
             engine.stats().countErrorMessage(new String(message, StandardCharsets.UTF_8));
         };
-        String sha = run.sha;
         io.cinnabar.server.db.Propagator target = engine.keyspace().propagator();
         io.cinnabar.server.db.EffectsBatch effects = target.active() ? new io.cinnabar.server.db.EffectsBatch() : null;
         if (effects != null) {
             engine.keyspace().propagator(effects);
         }
         try {
-            LuaValue result = run.script.function().call();
-            LuaReplies.write(out, result, resp, errors);
+            LuaValue result = evalMode ? run.function.call() : run.function.call(run.keys, run.args);
+            // the error handler and the result are on the Lua stack when Redis converts it
+            LuaReplies.write(out, result, resp, errors, 2);
         } catch (LuaError e) {
             int line = lastErrorLine > 0 ? lastErrorLine : hook.currentLine();
-            LuaValue error = e.getMessageObject();
-            if (error != null && error.type() == LuaValue.TSTRING && !(e instanceof NoPositionError)
-                    && !POSITIONED.matcher(error.tojstring()).find() && line > 0) {
-                // raised by a Java function reached through a tail call, where luaj adds no position
-                error = LuaValue.valueOf("user_script:" + line + ": " + error.tojstring());
-            }
-            replyError(errors, error, line);
+            replyError(errors, positionedMessage(e, line), line);
         } catch (ScriptInterrupt e) {
-            errors.error(e.reply + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+            errors.error(e.reply + suffix(Math.max(hook.currentLine(), 1)));
         } catch (StackOverflowError e) {
             int line = Math.max(hook.currentLine(), 1);
-            errors.error("ERR user_script:" + line + ": stack overflow script: " + sha + ", on @user_script:" + line + ".");
+            errors.error("ERR " + chunk + ":" + line + ": stack overflow" + suffix(line));
         } catch (OutOfMemoryError e) {
             int line = Math.max(hook.currentLine(), 1);
-            errors.error("ERR user_script:" + line + ": not enough memory script: " + sha + ", on @user_script:" + line + ".");
+            errors.error("ERR " + chunk + ":" + line + ": not enough memory" + suffix(line));
         } catch (RuntimeException | LinkageError | VirtualMachineError | AssertionError e) {
             // last resort: a bug outside any Lua call (converting the result, say) still gets one plain reply
             logInternalError(e);
             out.buffer().clear();
-            errors.error("ERR " + INTERNAL_ERROR + " script: " + sha + ", on @user_script:" + Math.max(hook.currentLine(), 1) + ".");
+            errors.error("ERR " + INTERNAL_ERROR + suffix(Math.max(hook.currentLine(), 1)));
         } finally {
             if (effects != null) {
                 engine.keyspace().propagator(target);
                 run.effects = effects; // propagated by deliver(), from the executor thread
             }
-            running = false;
-            globals.hostSet("KEYS", LuaValue.NIL);
-            globals.hostSet("ARGV", LuaValue.NIL);
+            if (evalMode) {
+                globals.hostSet("KEYS", LuaValue.NIL);
+                globals.hostSet("ARGV", LuaValue.NIL);
+            }
             hook.reset();
         }
     }
 
-    /** The reply for an error that escaped the script, with Redis's "script: sha, on @user_script:line." suffix. */
+    /** Redis's " script: name, on @user_script:line." */
+    private String suffix(int line) {
+        return " script: " + runningName + ", on @" + chunk + ":" + line + ".";
+    }
+
+    /**
+     * The error value with its position: a string raised by a Java function reached through a tail call, where luaj
+     * adds none, gets the line where the script was.
+     */
+    private LuaValue positionedMessage(LuaError e, int line) {
+        LuaValue error = e.getMessageObject();
+        if (error != null && error.type() == LuaValue.TSTRING && !(e instanceof NoPositionError)
+                && !POSITIONED.matcher(error.tojstring()).find() && line > 0) {
+            error = LuaValue.valueOf(chunk + ":" + line + ": " + error.tojstring());
+        }
+        return error;
+    }
+
+    /** The reply for an error that escaped the script, with Redis's "script: name, on @chunk:line." suffix. */
     private void replyError(LuaReplies.ErrorSink c, LuaValue error, int line) {
         // sdscatfmt("-%s") of the message as a C string (to its first NUL), then the script's position
-        byte[] message;
-        if (error != null && error.istable()) {
-            LuaValue err = error.rawget(LuaReplies.ERR);
-            message = err.type() == LuaValue.TSTRING ? LuaReplies.cBytes(err)
-                    : err.isstring() ? err.tojstring().getBytes(StandardCharsets.UTF_8)
-                    : "ERR unknown error".getBytes(StandardCharsets.UTF_8);
-        } else if (error != null && error.type() == LuaValue.TSTRING) {
-            byte[] text = LuaReplies.cBytes(error);
-            message = new byte[4 + text.length];
-            System.arraycopy("ERR ".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 4);
-            System.arraycopy(text, 0, message, 4, text.length);
-        } else {
-            message = ("ERR " + (error == null ? "nil" : error.tojstring())).getBytes(StandardCharsets.UTF_8);
-        }
-        byte[] suffix = (line > 0 ? " script: " + runningSha + ", on @user_script:" + line + "." : "")
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] message = errorMessage(error);
+        byte[] suffix = (line > 0 ? suffix(line) : "").getBytes(StandardCharsets.US_ASCII);
         byte[] all = java.util.Arrays.copyOf(message, message.length + suffix.length);
         System.arraycopy(suffix, 0, all, message.length, suffix.length);
         c.error(all);
     }
 
+    /**
+     * What the error handler makes of an error value (err_info.msg): an {err=...} table's text, any other value
+     * as 'ERR ' .. tostring(value).
+     */
+    private static byte[] errorMessage(LuaValue error) {
+        if (error != null && error.istable()) {
+            LuaValue err = error.rawget(LuaReplies.ERR);
+            return err.type() == LuaValue.TSTRING ? LuaReplies.cBytes(err)
+                    : err.isstring() ? err.tojstring().getBytes(StandardCharsets.UTF_8)
+                    : "ERR unknown error".getBytes(StandardCharsets.UTF_8);
+        }
+        if (error != null && error.type() == LuaValue.TSTRING) {
+            byte[] text = LuaReplies.cBytes(error);
+            byte[] message = new byte[4 + text.length];
+            System.arraycopy("ERR ".getBytes(StandardCharsets.US_ASCII), 0, message, 0, 4);
+            System.arraycopy(text, 0, message, 4, text.length);
+            return message;
+        }
+        return ("ERR " + (error == null ? "nil" : error.tojstring())).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs a library's top-level code with the load-time globals (luaEngineCreate), on the script thread, and
+     * returns null or the error's text (err_info.msg). Redis stops a load that runs past 500 ms.
+     */
+    byte[] runLibraryCode(LuaFunction code, long timeoutMillis) {
+        byte[][] failure = new byte[1][];
+        runner.runOnScriptThread(() -> {
+            functionGlobals.loading(true);
+            loading = true;
+            loadStart = System.nanoTime();
+            loadTimeoutNanos = timeoutMillis * 1_000_000;
+            lastErrorLine = -1;
+            hook.reset();
+            try {
+                code.call();
+            } catch (LuaError e) {
+                int line = lastErrorLine > 0 ? lastErrorLine : hook.currentLine();
+                failure[0] = errorMessage(positionedMessage(e, line));
+            } catch (ScriptInterrupt e) {
+                failure[0] = e.reply.getBytes(StandardCharsets.UTF_8);
+            } catch (StackOverflowError e) {
+                failure[0] = ("ERR " + chunk + ":" + Math.max(hook.currentLine(), 1) + ": stack overflow")
+                        .getBytes(StandardCharsets.UTF_8);
+            } catch (OutOfMemoryError e) {
+                failure[0] = ("ERR " + chunk + ":" + Math.max(hook.currentLine(), 1) + ": not enough memory")
+                        .getBytes(StandardCharsets.UTF_8);
+            } catch (RuntimeException | LinkageError | VirtualMachineError | AssertionError e) {
+                logInternalError(e);
+                failure[0] = ("ERR " + INTERNAL_ERROR).getBytes(StandardCharsets.UTF_8);
+            } finally {
+                loading = false;
+                functionGlobals.loading(false);
+                hook.reset();
+            }
+        });
+        return failure[0];
+    }
 
     /**
      * Refuses a single allocation bigger than a quarter of the heap ("not enough memory"), so one library call
@@ -598,12 +542,16 @@ public final class ScriptEngine {
     }
 
     private void checkInterrupts() {
-        if (killRequested) {
-            throw new ScriptInterrupt("ERR Script killed by user with SCRIPT KILL...");
+        if (loading) {
+            if (loadTimeoutNanos > 0 && System.nanoTime() - loadStart > loadTimeoutNanos) {
+                throw new ScriptInterrupt("ERR FUNCTION LOAD timeout");
+            }
+            if (engine.stopping()) {
+                throw new ScriptInterrupt("ERR Script killed by user with SHUTDOWN NOSAVE");
+            }
+            return;
         }
-        if (engine.stopping()) {
-            throw new ScriptInterrupt("ERR Script killed by user with SHUTDOWN NOSAVE");
-        }
+        runner.checkInterrupts();
     }
 
     // ---- redis.call ----
@@ -636,11 +584,12 @@ public final class ScriptEngine {
         if (cmd.has(CommandFlags.NOSCRIPT)) {
             return fail("This Redis command is not allowed from script", raise);
         }
-        if (readOnly && cmd.has(CommandFlags.WRITE)) {
+        // scriptVerifyWriteCommandAllow: may-replicate commands count as writes for a read-only script
+        if (readOnly && (cmd.has(CommandFlags.WRITE) || cmd.has(CommandFlags.MAY_REPLICATE))) {
             return fail("Write commands are not allowed from read-only scripts.", raise);
         }
         if (cmd.has(CommandFlags.WRITE)) {
-            wrote = true;
+            runner.wrote();
         }
         scratch.clear();
         scriptClient.argv = argv;
@@ -672,6 +621,9 @@ public final class ScriptEngine {
         return engine;
     }
 
+    void close() {
+        scratch.release();
+    }
 
     // ---- Lua 5.1 surface over luaj ----
 
@@ -874,7 +826,8 @@ public final class ScriptEngine {
         public Varargs invoke(Varargs args) {
             LuaString s = args.checkstring(1);
             String name = args.optjstring(2, s.tojstring());
-            return loadText(RedisLibrary.bytesOf(s), chunkName(name));
+            LuaString source = args.isnoneornil(2) ? s : args.checkstring(2);
+            return loadText(RedisLibrary.bytesOf(s), chunkName(name), source);
         }
     }
 
@@ -882,16 +835,43 @@ public final class ScriptEngine {
      * Compiles a chunk for loadstring/load: the function, or nil and the message. Binary chunks are refused as
      * Redis's Lua refuses them (its lexer sees ESC as an unexpected symbol).
      */
+    private void rememberSource(org.luaj.vm2.Prototype p, LuaString source) {
+        loadedSources.put(p, source);
+        if (p.p != null) {
+            for (org.luaj.vm2.Prototype child : p.p) {
+                rememberSource(child, source);
+            }
+        }
+    }
+
     private Varargs loadText(byte[] body, String chunkName) {
+        return loadText(body, chunkName, null);
+    }
+
+    private Varargs loadText(byte[] body, String chunkName, LuaString sourceName) {
         if (body.length > 0 && body[0] == 27) {
             return LuaValue.varargsOf(LuaValue.NIL,
                     LuaValue.valueOf(chunkName.substring(1) + ":1: unexpected symbol near 'char(27)'"));
         }
+        String syntax = Lua51Syntax.check(body, 0, chunkid(chunkName), 1);
+        if (syntax != null) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaString.valueUsing(syntax.getBytes(StandardCharsets.ISO_8859_1)));
+        }
         try {
-            return globals.load(new ByteArrayInputStream(body), chunkName, "t", globals);
+            Varargs loaded = globals.load(new ByteArrayInputStream(Lua51Syntax.forLuaj(body, 0)), chunkName, "t",
+                    chunkEnv());
+            if (loaded.arg1() instanceof org.luaj.vm2.LuaClosure closure && sourceName != null) {
+                rememberSource(closure.p, sourceName);
+            }
+            return loaded;
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(luaSyntaxMessage(cLuaPosition(e.getMessage()))));
         }
+    }
+
+    /** luaO_chunkid: what error messages call a chunk ("@file" is "file", "=name" is "name"). */
+    private static String chunkid(String chunkName) {
+        return chunkName.startsWith("@") || chunkName.startsWith("=") ? chunkName.substring(1) : chunkName;
     }
 
     private static String chunkName(String name) {
@@ -900,6 +880,10 @@ public final class ScriptEngine {
 
     /** luaO_chunkid for string sources: up to the first line break, at most 43 characters, "..." if cut. */
     private static String firstLine(String s) {
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            s = s.substring(0, nul); // the name is read as a C string
+        }
         int len = 0;
         while (len < s.length() && s.charAt(len) != '\n' && s.charAt(len) != '\r') {
             len++;
@@ -928,7 +912,8 @@ public final class ScriptEngine {
                 LuaString s = piece.checkstring();
                 bytes.write(s.m_bytes, s.m_offset, s.m_length);
             }
-            return loadText(bytes.toByteArray(), chunkName(args.optjstring(2, "=(load)")));
+            LuaString source = args.isnoneornil(2) ? LuaString.valueOf("=(load)") : args.checkstring(2);
+            return loadText(bytes.toByteArray(), chunkName(args.optjstring(2, "=(load)")), source);
         }
     }
 
