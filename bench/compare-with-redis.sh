@@ -6,7 +6,8 @@
 #   REQUESTS_P1=200000 REQUESTS_P16=2000000 CLIENTS=50 bench/compare-with-redis.sh
 #
 # TESTS takes redis-benchmark's test names, multi_exec (a MULTI/EXEC of five commands, sent by PipelineLoad) and
-# publish_N (PUBLISH with N subscribers; the figure is PUBLISH calls per second, each delivered N times).
+# publish_N (PUBLISH with N subscribers; the figure is PUBLISH calls per second, each delivered N times) and fcall
+# (FCALL of a one-line library function that INCRs a key).
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
 set -euo pipefail
@@ -42,6 +43,12 @@ rps() { # port test pipeline requests -> requests per second
     multi_exec) # MULTI + five commands + EXEC as one request (redis-benchmark sends one command per request)
       java -cp "$ROOT/bench/target/classes" io.cinnabar.bench.PipelineLoad "$1" "$CLIENTS" "$3" $(($4 / 5)) multi_exec \
         | awk '/requests per second/ { print $2 }' ;;
+    fcall) # FCALL of a small library function (loaded on both servers first)
+      redis-cli -p "$1" function load replace \
+        "#!lua name=benchlib
+redis.register_function('bench', function(keys, args) return redis.call('incr', keys[1]) end)" >/dev/null
+      redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -q fcall bench 1 bench-counter 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
     publish_*) # PUBLISH to N subscribers (redis-cli processes reading to /dev/null); messages delivered = rps * N
       local n=${2#publish_} pids=() i
       for i in $(seq "$n"); do redis-cli -p "$1" subscribe bench-channel >/dev/null & pids+=($!); done
