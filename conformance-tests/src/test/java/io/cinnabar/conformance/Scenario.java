@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A conformance scenario: one step per line, in redis-cli syntax, with optional modifiers that say how replies are
  * compared. Modifiers: {@code @unordered} (aggregate elements in any order), {@code @scan} (same cursor, keys in any
- * order), {@code @approx} (integers within 2, for TTLs), {@code @shape} (same type and length only: ids, times),
+ * order), {@code @approx} (integers within 2, or a thousandth of larger ones: TTLs and PTTLs), {@code @shape} (same type and length only: ids, times),
  * {@code @fields} (same field names in the same order, values aside: INFO's {@code name:value} lines, CLIENT INFO's
  * {@code name=value} words),
  * {@code @replies N} (the command answers N frames), {@code @raw N text} (send C-escaped bytes, read N replies),

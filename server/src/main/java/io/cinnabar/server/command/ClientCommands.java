@@ -3,6 +3,8 @@ package io.cinnabar.server.command;
 import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Connection;
+import io.cinnabar.server.pubsub.ClientTracking;
+import io.cinnabar.server.pubsub.Tracking;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,7 +166,7 @@ final class ClientCommands {
                 .append(" events=").append(conn == null ? "r" : conn.events())
                 .append(" cmd=").append(c.lastCmd == null ? "NULL" : c.lastCmd.fullName)
                 .append(" user=").append(c.user)
-                .append(" redir=-1")
+                .append(" redir=").append(c.tracking == null ? -1 : c.tracking.redirection())
                 .append(" resp=").append(c.reply.protocol());
         return sb;
     }
@@ -381,8 +383,169 @@ final class ClientCommands {
     private static final io.cinnabar.server.error.ErrorReply UNBLOCK_REASON =
             Errors.of("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
 
+    // ---- client-side caching (networking.c's clientCommand, tracking.c) ----
+
+    /** CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP]. */
+    static void tracking(Client c) {
+        long redirect = 0;
+        boolean bcast = false;
+        boolean optin = false;
+        boolean optout = false;
+        boolean noloop = false;
+        List<byte[]> prefixes = new ArrayList<>();
+        for (int j = 3; j < c.argc; j++) {
+            boolean moreArgs = j < c.argc - 1;
+            byte[] opt = c.argv[j];
+            if (Args.is(opt, "redirect") && moreArgs) {
+                j++;
+                if (redirect != 0) {
+                    c.error("ERR A client can only redirect to a single other client");
+                    return;
+                }
+                if (!Args.longArg(c, j)) {
+                    return;
+                }
+                redirect = c.parsedLong;
+                // the target must exist now, though it may go later (then the redirect is broken)
+                if (c.engine.client(redirect) == null) {
+                    c.error("ERR The client ID you want redirect to does not exist");
+                    return;
+                }
+            } else if (Args.is(opt, "bcast")) {
+                bcast = true;
+            } else if (Args.is(opt, "optin")) {
+                optin = true;
+            } else if (Args.is(opt, "optout")) {
+                optout = true;
+            } else if (Args.is(opt, "noloop")) {
+                noloop = true;
+            } else if (Args.is(opt, "prefix") && moreArgs) {
+                prefixes.add(c.argv[++j]);
+            } else {
+                c.syntaxError();
+                return;
+            }
+        }
+        Tracking tracking = c.engine.tracking();
+        ClientTracking state = c.tracking;
+        if (Args.is(c.argv[2], "on")) {
+            if (!bcast && !prefixes.isEmpty()) {
+                c.error("ERR PREFIX option requires BCAST mode to be enabled");
+                return;
+            }
+            if (state != null && state.on() && state.bcast() != bcast) {
+                c.error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+                        + "re-enabling it with a different mode.");
+                return;
+            }
+            if (bcast && (optin || optout)) {
+                c.error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+                return;
+            }
+            if (optin && optout) {
+                c.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+                return;
+            }
+            if (state != null && ((optin && state.optout()) || (optout && state.optin()))) {
+                c.error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+                        + "re-enabling it with a different mode.");
+                return;
+            }
+            if (bcast && Tracking.checkPrefixCollisions(c, prefixes) == 0) {
+                return; // (two given prefixes overlapping: Redis 7.0 replies the error, then goes on and says OK)
+            }
+            tracking.enable(c, redirect, bcast, optin, optout, noloop, prefixes);
+        } else if (Args.is(c.argv[2], "off")) {
+            tracking.disable(c);
+        } else {
+            c.syntaxError();
+            return;
+        }
+        c.reply.ok();
+    }
+
+    /** CLIENT CACHING YES|NO: the next command's reads are remembered (OPTIN) or not (OPTOUT). */
+    static void caching(Client c) {
+        ClientTracking state = c.tracking;
+        if (state == null || !state.on()) {
+            c.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
+                    + "mode enabled");
+            return;
+        }
+        if (Args.is(c.argv[2], "yes")) {
+            if (!state.optin()) {
+                c.error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+                return;
+            }
+        } else if (Args.is(c.argv[2], "no")) {
+            if (!state.optout()) {
+                c.error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+                return;
+            }
+        } else {
+            c.syntaxError();
+            return;
+        }
+        state.caching(true);
+        c.reply.ok();
+    }
+
+    /** CLIENT GETREDIR: the redirect client's id, 0 without one, -1 when tracking is off. */
+    static void getredir(Client c) {
+        c.reply.integer(c.tracking == null ? -1 : c.tracking.redirection());
+    }
+
+    /** CLIENT TRACKINGINFO: a map of flags (a set), redirect and prefixes. */
+    static void trackinginfo(Client c) {
+        ClientTracking t = c.tracking;
+        boolean on = t != null && t.on();
+        List<String> flags = new ArrayList<>(4);
+        flags.add(on ? "on" : "off");
+        if (on) {
+            if (t.bcast()) {
+                flags.add("bcast");
+            }
+            if (t.optin()) {
+                flags.add("optin");
+                if (t.caching()) {
+                    flags.add("caching-yes");
+                }
+            }
+            if (t.optout()) {
+                flags.add("optout");
+                if (t.caching()) {
+                    flags.add("caching-no");
+                }
+            }
+            if (t.noloop()) {
+                flags.add("noloop");
+            }
+            if (t.brokenRedirect()) {
+                flags.add("broken_redirect");
+            }
+        }
+        c.reply.map(3);
+        c.reply.bulk("flags");
+        c.reply.set(flags.size());
+        for (String f : flags) {
+            c.reply.bulk(f);
+        }
+        c.reply.bulk("redirect");
+        c.reply.integer(t == null ? -1 : t.redirection());
+        c.reply.bulk("prefixes");
+        java.util.Collection<byte[]> prefixes = t == null ? List.of() : t.prefixes();
+        c.reply.array(prefixes.size());
+        for (byte[] p : prefixes) {
+            c.reply.bulk(p);
+        }
+    }
+
     static void help(Client c) {
         Help.reply(c, "CLIENT",
+                "CACHING (YES|NO)",
+                "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                "GETREDIR",
+                "    Return the client ID we are redirecting to when tracking is enabled.",
                 "GETNAME",
                 "    Return the name of the current connection.",
                 "ID",
@@ -421,6 +584,11 @@ final class ClientCommands {
                 "    Assign the name <name> to the current connection.",
                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
                 "    Unblock the specified blocked client.",
+                "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                "         [OPTIN] [OPTOUT] [NOLOOP]",
+                "    Control server assisted client side caching.",
+                "TRACKINGINFO",
+                "    Report tracking status for the current connection.",
                 "NO-EVICT (ON|OFF)",
                 "    Protect current client connection from eviction.");
     }

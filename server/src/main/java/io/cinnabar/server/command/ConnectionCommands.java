@@ -184,6 +184,7 @@ final class ConnectionCommands {
     static void reset(Client c) {
         c.discardTransaction(); // leaves MULTI and unwatches
         c.engine.pubSub().clientClosed(c); // and every channel, silently
+        c.engine.tracking().disable(c);
         c.selectDb(0);
         c.reply.protocol(2);
         c.authenticated = !c.engine.config().requiresPassword();

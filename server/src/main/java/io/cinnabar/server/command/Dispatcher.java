@@ -30,6 +30,9 @@ public final class Dispatcher {
     private final CommandSpec multi;
     private final CommandSpec watch;
     private final CommandSpec reset;
+    private final CommandSpec evalRo;
+    private final CommandSpec evalshaRo;
+    private final io.cinnabar.server.pubsub.Tracking tracking;
 
     public Dispatcher(Engine engine) {
         this.engine = engine;
@@ -43,6 +46,9 @@ public final class Dispatcher {
         this.multi = table.byFullName("multi");
         this.watch = table.byFullName("watch");
         this.reset = table.byFullName("reset");
+        this.evalRo = table.byFullName("eval_ro");
+        this.evalshaRo = table.byFullName("evalsha_ro");
+        this.tracking = engine.tracking();
     }
 
     /** Outcome of {@link #execute}. */
@@ -64,6 +70,7 @@ public final class Dispatcher {
         ByteBuf out = c.reply.buffer();
         int replyStart = out.writerIndex();
         Result result;
+        io.cinnabar.server.exec.Client previous = tracking.enter(c);
         try {
             result = process(c);
         } catch (Exception | LinkageError | VirtualMachineError | AssertionError e) {
@@ -78,6 +85,8 @@ public final class Dispatcher {
                 c.replyMode = Client.REPLY_ON; // a blocked command keeps SKIP for its reply (BlockedClients)
             }
         }
+        // afterCommand: invalidations of the client's own keys follow its reply (pushes ignore CLIENT REPLY)
+        tracking.leave(c, previous, result == Result.DONE);
         if (engine.blocked().hasReady() && !engine.scriptBusy()) {
             // after the whole command, a script's or EXEC's writes included; a script still running owns the
             // keyspace, and its end serves them
@@ -122,6 +131,7 @@ public final class Dispatcher {
             reject(c, cmd, "Command not allowed inside a transaction");
             return Result.DONE;
         }
+        tracking.beforeCommand(); // tracking-table-max-keys, where processCommand enforces it
         if (c.subscribed() && !c.resp3() && !allowedWhileSubscribed(cmd)) {
             reject(c, cmd, "Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
                     + "QUIT / RESET are allowed in this context");
@@ -327,6 +337,13 @@ public final class Dispatcher {
         }
         if (c.failed()) {
             cmd.failedCalls++;
+        }
+        if (cmd.has(CommandFlags.READONLY) && cmd != evalRo && cmd != evalshaRo) {
+            // trackingRememberKeys: a script's reads count for the client running it
+            Client caller = c.isScript() && c.scriptCaller != null ? c.scriptCaller : c;
+            if (io.cinnabar.server.pubsub.Tracking.remembersReads(caller) && !cmd.has(CommandFlags.PUBSUB)) {
+                tracking.rememberKeys(caller, CommandCommands.keys(cmd, c.argv, c.argc));
+            }
         }
         engine.stats().commandsProcessed++;
         if (!cmd.has(CommandFlags.SKIP_SLOWLOG) && config.slowlogLogSlowerThan() >= 0

@@ -36,6 +36,10 @@ final class Handlers {
             case "client|unpause" -> ClientCommands::unpause;
             case "client|unblock" -> ClientCommands::unblock;
             case "client|help" -> ClientCommands::help;
+            case "client|tracking" -> ClientCommands::tracking;
+            case "client|caching" -> ClientCommands::caching;
+            case "client|getredir" -> ClientCommands::getredir;
+            case "client|trackinginfo" -> ClientCommands::trackinginfo;
             // pub/sub
             case "subscribe" -> PubSubCommands::subscribe;
             case "unsubscribe" -> PubSubCommands::unsubscribe;

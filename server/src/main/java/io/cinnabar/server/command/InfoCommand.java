@@ -199,7 +199,7 @@ final class InfoCommand {
         line(sb, "client_recent_max_input_buffer", s.recentMaxInputBuffer());
         line(sb, "client_recent_max_output_buffer", s.recentMaxOutputBuffer());
         line(sb, "blocked_clients", blocked);
-        line(sb, "tracking_clients", 0);
+        line(sb, "tracking_clients", e.tracking().clients());
         line(sb, "clients_in_timeout_table", e.blocked().withDeadline());
     }
 
@@ -449,9 +449,9 @@ final class InfoCommand {
         line(sb, "active_defrag_key_misses", 0);
         line(sb, "total_active_defrag_time", 0);
         line(sb, "current_active_defrag_time", 0);
-        line(sb, "tracking_total_keys", 0);
-        line(sb, "tracking_total_items", 0);
-        line(sb, "tracking_total_prefixes", 0);
+        line(sb, "tracking_total_keys", e.tracking().totalKeys());
+        line(sb, "tracking_total_items", e.tracking().totalItems());
+        line(sb, "tracking_total_prefixes", e.tracking().totalPrefixes());
         line(sb, "unexpected_error_replies", 0);
         line(sb, "total_error_replies", s.errorReplies);
         line(sb, "dump_payload_sanitizations", 0);

@@ -78,14 +78,20 @@ final class ScriptCommands {
         run.future().whenComplete((ignored, failure) -> {
             try {
                 engine.executor().execute(() -> {
-                    scripts.deliver(c, run);
-                    c.waitingForScript = false;
-                    Runnable rest = c.takeScriptContinuation();
-                    if (rest != null) {
-                        rest.run(); // the EXEC around the script goes on, still atomically
-                        if (c.waitingForScript) {
-                            return; // and met another slow script
+                    // the command goes on for client tracking (NOLOOP, invalidations after the reply)
+                    Client previous = engine.tracking().enter(c);
+                    try {
+                        scripts.deliver(c, run);
+                        c.waitingForScript = false;
+                        Runnable rest = c.takeScriptContinuation();
+                        if (rest != null) {
+                            rest.run(); // the EXEC around the script goes on, still atomically
                         }
+                    } finally {
+                        engine.tracking().leave(c, previous, true); // nothing yet if it met another slow script
+                    }
+                    if (c.waitingForScript) {
+                        return; // met another slow script
                     }
                     engine.leaveScriptBusy();
                     if (engine.blocked().hasReady()) {

@@ -50,6 +50,10 @@ public final class Client {
     boolean blocked;
     /** Channels, patterns and shard channels subscribed to; null until the first SUBSCRIBE. */
     public io.cinnabar.server.pubsub.Subscriptions subscriptions;
+    /** Client-side caching state (CLIENT TRACKING); null until tracking is first turned on. */
+    public io.cinnabar.server.pubsub.ClientTracking tracking;
+    /** For the client scripts run as: the client running the script (server.script_caller); null otherwise. */
+    public Client scriptCaller;
     /** The open transaction, from MULTI to EXEC or DISCARD; null otherwise (CLIENT_MULTI). */
     MultiState multi;
     /** CLIENT_DIRTY_CAS: a watched key changed, so the next EXEC answers the null reply. */
@@ -178,6 +182,7 @@ public final class Client {
     /** Makes this (script) client act for {@code caller}: its database and user, RESP2 until redis.setresp. */
     public void prepareFor(Client caller) {
         db = caller.db;
+        scriptCaller = caller;
         authenticated = true;
         user = caller.user;
         reply.protocol(2);
@@ -307,8 +312,8 @@ public final class Client {
         return multi == null ? 0 : multi.argvBytes();
     }
 
-    /** CLIENT LIST flags, in catClientInfoString's order: O monitor, x MULTI, b blocked (or paused), d dirty CAS,
-     * c closing, e no-evict. */
+    /** CLIENT LIST flags, in catClientInfoString's order: O monitor, P pub/sub, x MULTI, b blocked (or paused),
+     * t tracking, R broken redirect, B broadcast tracking, d dirty CAS, c closing, e no-evict. */
     public String flags() {
         StringBuilder f = new StringBuilder(4);
         if (monitor) {
@@ -322,6 +327,15 @@ public final class Client {
         }
         if (postponed || blocked) {
             f.append('b');
+        }
+        if (tracking != null && tracking.on()) {
+            f.append('t');
+        }
+        if (tracking != null && tracking.brokenRedirect()) {
+            f.append('R');
+        }
+        if (tracking != null && tracking.bcast()) {
+            f.append('B');
         }
         if (dirtyCas) {
             f.append('d');

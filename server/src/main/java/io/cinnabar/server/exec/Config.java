@@ -99,6 +99,7 @@ public final class Config {
     private final Num activeExpireEffort;
     private final Num busyReplyThreshold;
     private final Special dir;
+    private final Num trackingTableMaxKeys;
 
     public Config() {
         // ---- bool ----
@@ -260,7 +261,7 @@ public final class Config {
         mem("stream-node-max-bytes", null, 0, LONG_MAX, 4096);
         zsetMaxListpackValue = mem("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, 64);
         mem("hll-sparse-max-bytes", null, 0, LONG_MAX, 3000);
-        num("tracking-table-max-keys", null, 0, 0, LONG_MAX, 1000000);
+        trackingTableMaxKeys = num("tracking-table-max-keys", null, 0, 0, LONG_MAX, 1000000);
         clientQueryBufferLimit = mem("client-query-buffer-limit", null, 1024 * 1024, LONG_MAX, 1024L * 1024 * 1024);
         add(new Num("maxmemory-clients", null, 0, -100, LONG_MAX, 0, Num.MEMORY | Num.PERCENT))
                 .refuse(ONLY_ZERO, "maxmemory-clients (client eviction)"); // the client-eviction work
@@ -662,6 +663,11 @@ public final class Config {
     /** Milliseconds a script may run before other clients get BUSY (busy-reply-threshold, lua-time-limit). */
     public long busyReplyThreshold() {
         return busyReplyThreshold.value;
+    }
+
+    /** tracking-table-max-keys: the most keys the client-side caching table remembers (0: no limit). */
+    public long trackingTableMaxKeys() {
+        return trackingTableMaxKeys.value;
     }
 
     public int activeExpireEffort() {

@@ -79,6 +79,7 @@ public final class Engine {
     private final WatchedKeys watchedKeys;
     private final io.cinnabar.server.pubsub.PubSub pubSub = new io.cinnabar.server.pubsub.PubSub(this);
     private final List<Runnable> deferredEffects = new ArrayList<>();
+    private final io.cinnabar.server.pubsub.Tracking tracking = new io.cinnabar.server.pubsub.Tracking(this);
 
     public Engine(Config config, ServerClock clock, Log log) {
         this.config = config;
@@ -91,7 +92,10 @@ public final class Engine {
         this.keyspace.addListener(blocked);
         this.watchedKeys = new WatchedKeys(keyspace);
         this.keyspace.addListener(watchedKeys);
+        // tracking invalidates before notifications are published, except for expiry (as Redis orders them)
+        this.keyspace.addListener(tracking.writeListener());
         this.keyspace.addListener(new io.cinnabar.server.pubsub.KeyspaceNotifier(config, pubSub));
+        this.keyspace.addListener(tracking.expiryListener());
         this.commands = CommandTable.load();
         this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
@@ -324,9 +328,15 @@ public final class Engine {
         if (c.subscriptions != null) {
             pubSub.clientClosed(c);
         }
+        tracking.disable(c);
         clients.remove(c.id);
         monitors.remove(c);
         blocked.clientClosed(c);
+    }
+
+    /** Client-side caching: the tracking table and the invalidation messages. */
+    public io.cinnabar.server.pubsub.Tracking tracking() {
+        return tracking;
     }
 
     /** Channels and their subscribers. */
@@ -539,6 +549,7 @@ public final class Engine {
         if (config.timeout() > 0) {
             closeIdleClients(now);
         }
+        tracking.cron();
         long used = usedMemory();
         if (used > stats.peakMemory) {
             stats.peakMemory = used;
