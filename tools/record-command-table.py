@@ -32,6 +32,7 @@ zrandmember zscan zunion zinter zdiff zunionstore zinterstore zdiffstore zinterc
 bzpopmin bzpopmax
 multi exec discard watch unwatch
 sort sort_ro
+xadd xrange xrevrange xlen xread xreadgroup xdel xtrim xsetid xgroup xack xpending xclaim xautoclaim xinfo
 """.split()
 
 
