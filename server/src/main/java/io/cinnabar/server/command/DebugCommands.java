@@ -221,8 +221,8 @@ final class DebugCommands {
                 io.cinnabar.server.types.StreamGroup g = e.getValue();
                 total[0] += serializedLength(e.getKey()) + unsignedLength(g.lastId.ms) + unsignedLength(g.lastId.seq)
                         + unsignedLength(g.entriesRead) + lengthPrefix(g.pel.size());
-                for (io.cinnabar.server.types.StreamNack n : g.pel.values()) {
-                    total[0] += 16 + 8 + unsignedLength(n.deliveryCount);
+                for (long p = g.pel.first(); p >= 0; p = g.pel.next(p)) {
+                    total[0] += 16 + 8 + unsignedLength(g.pel.value(p).deliveryCount);
                 }
                 total[0] += lengthPrefix(g.consumers.size());
                 for (io.cinnabar.server.types.StreamConsumer c : g.consumers.values()) {

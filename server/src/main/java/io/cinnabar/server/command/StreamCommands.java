@@ -13,6 +13,7 @@ import io.cinnabar.server.error.Errors;
 import io.cinnabar.server.exec.BlockedClients;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.types.Listpack;
+import io.cinnabar.server.types.PelMap;
 import io.cinnabar.server.types.StreamConsumer;
 import io.cinnabar.server.types.StreamGroup;
 import io.cinnabar.server.types.StreamID;
@@ -243,10 +244,9 @@ final class StreamCommands {
             StreamValue.Iterator it = new StreamValue.Iterator(s, start, end, rev);
             boolean propagateLastId = false;
             while (it.next()) {
-                StreamID id = null;
                 if (group != null
                         && StreamID.compare(it.ms, it.seq, group.lastId.ms, group.lastId.seq) > 0) {
-                    id = new StreamID(it.ms, it.seq);
+                    StreamID id = new StreamID(it.ms, it.seq);
                     if (group.entriesRead != StreamGroup.INVALID_ENTRIES_READ && !s.rangeHasTombstones(id)) {
                         group.entriesRead++;
                     } else if (s.entriesAdded() != 0) {
@@ -261,24 +261,21 @@ final class StreamCommands {
                 long seq = it.seq;
                 replyEntry(c, it);
                 if (group != null && !noack) {
-                    if (id == null) {
-                        id = new StreamID(ms, seq);
-                    }
                     long now = now(c);
-                    StreamNack nack = group.pel.get(id);
+                    StreamNack nack = group.pel.get(ms, seq);
                     if (nack == null) {
                         nack = new StreamNack(consumer, now);
-                        group.pel.put(id, nack);
-                        consumer.pel.put(id, nack);
+                        group.pel.put(ms, seq, nack);
+                        consumer.pel.put(ms, seq, nack);
                     } else {
-                        nack.consumer.pel.remove(id);
+                        nack.consumer.pel.remove(ms, seq);
                         nack.consumer = consumer;
                         nack.deliveryTime = now;
                         nack.deliveryCount = 1;
-                        consumer.pel.put(id, nack);
+                        consumer.pel.put(ms, seq, nack);
                     }
-                    if (prop != null) {
-                        propagateXclaim(c, prop.key, group, prop.groupName, idBytes(id), nack);
+                    if (prop != null && c.propagating()) {
+                        propagateXclaim(c, prop.key, group, prop.groupName, StreamID.toBytes(ms, seq), nack);
                     }
                 }
                 n++;
@@ -310,11 +307,12 @@ final class StreamCommands {
         ByteBuf saved = beginDeferred(c);
         long n = 0;
         try {
-            for (Map.Entry<StreamID, StreamNack> e : consumer.pel.tailMap(start, true).entrySet()) {
+            PelMap pel = consumer.pel;
+            for (long p = pel.ceiling(start); p >= 0; p = pel.next(p)) {
                 if (count != 0 && n >= count) {
                     break;
                 }
-                StreamID id = e.getKey();
+                StreamID id = pel.key(p);
                 if (end != null && id.compareTo(end) > 0) {
                     break;
                 }
@@ -325,7 +323,7 @@ final class StreamCommands {
                     c.reply.nullArray();
                 } else {
                     replyEntry(c, it);
-                    StreamNack nack = e.getValue();
+                    StreamNack nack = pel.value(p);
                     nack.deliveryTime = now(c);
                     nack.deliveryCount++;
                 }
@@ -1379,8 +1377,8 @@ final class StreamCommands {
                 c.reply.nullArray();
                 return;
             }
-            replyId(c, group.pel.firstKey());
-            replyId(c, group.pel.lastKey());
+            replyId(c, group.pel.keyMs(group.pel.first()), group.pel.keySeq(group.pel.first()));
+            replyId(c, group.pel.keyMs(group.pel.last()), group.pel.keySeq(group.pel.last()));
             int withPending = 0;
             for (StreamConsumer consumer : group.consumers.values()) {
                 if (!consumer.pel.isEmpty()) {
@@ -1406,23 +1404,25 @@ final class StreamCommands {
                 return;
             }
         }
-        java.util.TreeMap<StreamID, StreamNack> pel = consumer != null ? consumer.pel : group.pel;
+        PelMap pel = consumer != null ? consumer.pel : group.pel;
         long now = now(c);
         ByteBuf saved = beginDeferred(c);
         long n = 0;
         try {
-            for (Map.Entry<StreamID, StreamNack> entry : pel.tailMap(start, true).entrySet()) {
-                if (count == 0 || entry.getKey().compareTo(end) > 0) {
+            for (long p = pel.ceiling(start); p >= 0; p = pel.next(p)) {
+                long ms = pel.keyMs(p);
+                long seq = pel.keySeq(p);
+                if (count == 0 || StreamID.compare(ms, seq, end.ms, end.seq) > 0) {
                     break;
                 }
-                StreamNack nack = entry.getValue();
+                StreamNack nack = pel.value(p);
                 if (minIdle != 0 && now - nack.deliveryTime < minIdle) {
                     continue;
                 }
                 n++;
                 count--;
                 c.reply.array(4);
-                replyId(c, entry.getKey());
+                replyId(c, ms, seq);
                 c.reply.bulk(nack.consumer.name);
                 c.reply.integer(Math.max(0, now - nack.deliveryTime));
                 c.reply.integer(nack.deliveryCount);
@@ -1648,14 +1648,18 @@ final class StreamCommands {
         ArrayList<StreamID> deletedIds = new ArrayList<>();
         ByteBuf saved = beginDeferred(c);
         long n = 0;
-        StreamID next = group.pel.ceilingKey(start);
+        long first = group.pel.ceiling(start);
+        StreamID next = first < 0 ? null : group.pel.key(first);
         try {
             while (attempts-- != 0 && count != 0 && next != null) {
                 StreamID id = next;
                 StreamNack nack = group.pel.get(id);
-                next = group.pel.higherKey(id);
+                long after = group.pel.higher(id.ms, id.seq);
+                next = after < 0 ? null : group.pel.key(after);
                 if (!s.entryExists(id)) {
+                    if (c.propagating()) {
                     propagateXclaim(c, key, group, groupName, idBytes(id), nack);
+                }
                     keyspace.dirty++;
                     group.pel.remove(id);
                     nack.consumer.pel.remove(id);
@@ -1689,7 +1693,9 @@ final class StreamCommands {
                 }
                 n++;
                 count--;
-                propagateXclaim(c, key, group, groupName, idBytes(id), nack);
+                if (c.propagating()) {
+                    propagateXclaim(c, key, group, groupName, idBytes(id), nack);
+                }
                 keyspace.dirty++;
             }
         } catch (RuntimeException | Error e) {
@@ -1885,13 +1891,13 @@ final class StreamCommands {
             c.reply.bulk("pending");
             c.reply.array((int) (count == 0 ? g.pel.size() : Math.min(count, g.pel.size())));
             long emitted = 0;
-            for (Map.Entry<StreamID, StreamNack> p : g.pel.entrySet()) {
+            for (long p = g.pel.first(); p >= 0; p = g.pel.next(p)) {
                 if (count != 0 && emitted >= count) {
                     break;
                 }
-                StreamNack nack = p.getValue();
+                StreamNack nack = g.pel.value(p);
                 c.reply.array(4);
-                replyId(c, p.getKey());
+                replyId(c, g.pel.keyMs(p), g.pel.keySeq(p));
                 c.reply.bulk(nack.consumer.name);
                 c.reply.integer(nack.deliveryTime);
                 c.reply.integer(nack.deliveryCount);
@@ -1910,14 +1916,15 @@ final class StreamCommands {
                 c.reply.bulk("pending");
                 c.reply.array((int) (count == 0 ? consumer.pel.size() : Math.min(count, consumer.pel.size())));
                 long cEmitted = 0;
-                for (Map.Entry<StreamID, StreamNack> p : consumer.pel.entrySet()) {
+                PelMap cpel = consumer.pel;
+                for (long p = cpel.first(); p >= 0; p = cpel.next(p)) {
                     if (count != 0 && cEmitted >= count) {
                         break;
                     }
                     c.reply.array(3);
-                    replyId(c, p.getKey());
-                    c.reply.integer(p.getValue().deliveryTime);
-                    c.reply.integer(p.getValue().deliveryCount);
+                    replyId(c, cpel.keyMs(p), cpel.keySeq(p));
+                    c.reply.integer(cpel.value(p).deliveryTime);
+                    c.reply.integer(cpel.value(p).deliveryCount);
                     cEmitted++;
                 }
             }

@@ -1,7 +1,6 @@
 package io.cinnabar.server.types;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -16,7 +15,7 @@ public final class StreamGroup {
 
     public StreamID lastId;
     public long entriesRead;
-    public final TreeMap<StreamID, StreamNack> pel = new TreeMap<>();
+    public final PelMap pel = new PelMap();
     public final TreeMap<byte[], StreamConsumer> consumers = new TreeMap<>(Arrays::compareUnsigned);
 
     public StreamGroup(StreamID lastId, long entriesRead) {
@@ -45,8 +44,8 @@ public final class StreamGroup {
 
     /** streamDelConsumer: the consumer and its pending entries leave the group. */
     public void deleteConsumer(StreamConsumer consumer) {
-        for (StreamID id : consumer.pel.keySet()) {
-            pel.remove(id);
+        for (long p = consumer.pel.first(); p >= 0; p = consumer.pel.next(p)) {
+            pel.remove(consumer.pel.keyMs(p), consumer.pel.keySeq(p));
         }
         consumers.remove(consumer.name);
     }
@@ -54,18 +53,18 @@ public final class StreamGroup {
     /** A deep copy for COPY (streamDup): PEL entries shared between group and consumers stay shared. */
     StreamGroup copy() {
         StreamGroup g = new StreamGroup(lastId, entriesRead);
-        for (Map.Entry<StreamID, StreamNack> e : pel.entrySet()) {
-            StreamNack n = new StreamNack(null, e.getValue().deliveryTime);
-            n.deliveryCount = e.getValue().deliveryCount;
-            g.pel.put(e.getKey(), n);
+        for (long p = pel.first(); p >= 0; p = pel.next(p)) {
+            StreamNack n = new StreamNack(null, pel.value(p).deliveryTime);
+            n.deliveryCount = pel.value(p).deliveryCount;
+            g.pel.put(pel.keyMs(p), pel.keySeq(p), n);
         }
         for (StreamConsumer c : consumers.values()) {
             StreamConsumer copy = new StreamConsumer(c.name, c.seenTime);
             g.consumers.put(copy.name, copy);
-            for (StreamID id : c.pel.keySet()) {
-                StreamNack n = g.pel.get(id);
+            for (long p = c.pel.first(); p >= 0; p = c.pel.next(p)) {
+                StreamNack n = g.pel.get(c.pel.keyMs(p), c.pel.keySeq(p));
                 n.consumer = copy;
-                copy.pel.put(id, n);
+                copy.pel.put(c.pel.keyMs(p), c.pel.keySeq(p), n);
             }
         }
         return g;
