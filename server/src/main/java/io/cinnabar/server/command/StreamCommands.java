@@ -40,7 +40,6 @@ final class StreamCommands {
             Errors.of("ERR Invalid stream ID specified as stream command argument");
     private static final ErrorReply INVALID_START = Errors.of("ERR invalid start ID for the interval");
     private static final ErrorReply INVALID_END = Errors.of("ERR invalid end ID for the interval");
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] XCLAIM = ascii("XCLAIM");
     private static final byte[] XGROUP = ascii("XGROUP");
     private static final byte[] SETID = ascii("SETID");
@@ -139,18 +138,39 @@ final class StreamCommands {
         c.error(msg);
     }
 
-    /** An ID as a bulk string, {@code <ms>-<seq>}, written without building it first. */
+    /**
+     * An ID as a bulk string, {@code $<len>\r\n<ms>-<seq>\r\n}: formatted backwards into one small array and
+     * written at once (every entry of every reply carries one).
+     */
     static void replyId(Client c, long ms, long seq) {
-        if (ms >= 0 && seq >= 0) {
-            c.reply.bulkHeader(Numbers.digits(ms) + 1 + Numbers.digits(seq));
-            ByteBuf out = c.reply.buffer();
-            Numbers.write(out, ms);
-            out.writeByte('-');
-            Numbers.write(out, seq);
-            out.writeBytes(CRLF);
-        } else {
-            c.reply.bulk(StreamID.toBytes(ms, seq));
+        byte[] b = new byte[64];
+        int p = 64;
+        b[--p] = '\n';
+        b[--p] = '\r';
+        p = unsignedDigits(b, p, seq);
+        b[--p] = '-';
+        p = unsignedDigits(b, p, ms);
+        int len = 62 - p;
+        b[--p] = '\n';
+        b[--p] = '\r';
+        p = unsignedDigits(b, p, len);
+        b[--p] = '$';
+        c.reply.buffer().writeBytes(b, p, 64 - p);
+    }
+
+    /** Writes {@code v} (unsigned) in decimal ending before {@code p}; returns where it starts. */
+    private static int unsignedDigits(byte[] b, int p, long v) {
+        if (v < 0) {
+            long q = Long.divideUnsigned(v, 10);
+            b[--p] = (byte) ('0' + (v - q * 10));
+            v = q;
         }
+        do {
+            long q = v / 10;
+            b[--p] = (byte) ('0' + (v - q * 10));
+            v = q;
+        } while (v != 0);
+        return p;
     }
 
     static void replyId(Client c, StreamID id) {

@@ -23,6 +23,9 @@ public final class PelMap {
     }
 
     private Leaf[] leaves = new Leaf[1];
+    /** Each leaf's first ID, apart from the leaves, so that the search over leaves reads contiguous arrays. */
+    private long[] firstMs = new long[1];
+    private long[] firstSeq = new long[1];
     private int leafCount;
     private int size;
 
@@ -39,10 +42,11 @@ public final class PelMap {
         int lo = 0;
         int hi = leafCount - 1;
         int found = -1;
+        long[] fm = firstMs;
+        long[] fs = firstSeq;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            Leaf l = leaves[mid];
-            if (StreamID.compare(l.ms[0], l.seq[0], ms, seq) <= 0) {
+            if (StreamID.compare(fm[mid], fs[mid], ms, seq) <= 0) {
                 found = mid;
                 lo = mid + 1;
             } else {
@@ -94,6 +98,7 @@ public final class PelMap {
             Leaf l = new Leaf();
             insertLeaf(0, l);
             insertAt(l, 0, ms, seq, nack);
+            leafFirst(0);
             return null;
         }
         int li = Math.max(leafFor(ms, seq), 0);
@@ -107,12 +112,17 @@ public final class PelMap {
         int ins = -(s + 1);
         if (l.n < LEAF) {
             insertAt(l, ins, ms, seq, nack);
+            if (ins == 0) {
+                firstMs[li] = ms;
+                firstSeq[li] = seq;
+            }
             return null;
         }
         if (ins == LEAF && li == leafCount - 1) {
             Leaf fresh = new Leaf(); // IDs arrive in order: start a new last leaf, leave this one full
             insertLeaf(leafCount, fresh);
             insertAt(fresh, 0, ms, seq, nack);
+            leafFirst(leafCount - 1);
             return null;
         }
         Leaf right = new Leaf();
@@ -126,9 +136,14 @@ public final class PelMap {
         insertLeaf(li + 1, right);
         if (ins <= half) {
             insertAt(l, ins, ms, seq, nack);
+            if (ins == 0) {
+                firstMs[li] = ms;
+                firstSeq[li] = seq;
+            }
         } else {
             insertAt(right, ins - half, ms, seq, nack);
         }
+        leafFirst(li + 1);
         return null;
     }
 
@@ -148,13 +163,24 @@ public final class PelMap {
         size++;
     }
 
+    /** Puts a leaf at {@code at}; its first ID is read once it has one ({@link #leafFirst}). */
     private void insertLeaf(int at, Leaf l) {
         if (leafCount == leaves.length) {
-            leaves = Arrays.copyOf(leaves, leafCount + (leafCount >> 1) + 1);
+            int grown = leafCount + (leafCount >> 1) + 1;
+            leaves = Arrays.copyOf(leaves, grown);
+            firstMs = Arrays.copyOf(firstMs, grown);
+            firstSeq = Arrays.copyOf(firstSeq, grown);
         }
         System.arraycopy(leaves, at, leaves, at + 1, leafCount - at);
+        System.arraycopy(firstMs, at, firstMs, at + 1, leafCount - at);
+        System.arraycopy(firstSeq, at, firstSeq, at + 1, leafCount - at);
         leaves[at] = l;
         leafCount++;
+    }
+
+    private void leafFirst(int li) {
+        firstMs[li] = leaves[li].ms[0];
+        firstSeq[li] = leaves[li].seq[0];
     }
 
     /** Removes ms-seq; returns what it mapped to, or null. */
@@ -178,7 +204,11 @@ public final class PelMap {
         size--;
         if (l.n == 0) {
             System.arraycopy(leaves, li + 1, leaves, li, leafCount - li - 1);
+            System.arraycopy(firstMs, li + 1, firstMs, li, leafCount - li - 1);
+            System.arraycopy(firstSeq, li + 1, firstSeq, li, leafCount - li - 1);
             leaves[--leafCount] = null;
+        } else if (s == 0) {
+            leafFirst(li);
         }
         return old;
     }
@@ -262,6 +292,6 @@ public final class PelMap {
 
     /** Heap bytes: the leaf arrays and objects, and the leaf index. */
     long memoryUsage() {
-        return 16 + 16 + 4L * leaves.length + (long) leafCount * (24 + 2 * (16 + 8 * LEAF) + 16 + 4 * LEAF);
+        return 16 + 16 + 4L * leaves.length + 2 * (16 + 8L * firstMs.length) + (long) leafCount * (24 + 2 * (16 + 8 * LEAF) + 16 + 4 * LEAF);
     }
 }

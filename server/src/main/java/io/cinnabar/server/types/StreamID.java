@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StreamID implements Comparable<StreamID> {
     public static final StreamID MIN = new StreamID(0, 0);
+    private static final long MAX_DIV_10 = Long.divideUnsigned(-1L, 10);
+    private static final byte[] MIN_LONG_TEXT = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     public static final StreamID MAX = new StreamID(-1L, -1L);
 
     public final long ms;
@@ -128,8 +130,8 @@ public final class StreamID implements Comparable<StreamID> {
         }
         long ms;
         long seq;
+        long[] out = new long[1];
         if (dash >= 0) {
-            long[] out = new long[1];
             if (!string2ull(arg, off, dash, out)) {
                 return null;
             }
@@ -144,7 +146,6 @@ public final class StreamID implements Comparable<StreamID> {
                 seq = out[0];
             }
         } else {
-            long[] out = new long[1];
             if (!string2ull(arg, off, end, out)) {
                 return null;
             }
@@ -168,14 +169,15 @@ public final class StreamID implements Comparable<StreamID> {
      */
     static boolean string2ull(byte[] s, int from, int to, long[] out) {
         long ll = io.cinnabar.protocol.bytes.Numbers.parseLong(s, from, to - from);
-        boolean isLong = ll != io.cinnabar.protocol.bytes.Numbers.NOT_A_NUMBER
-                || io.cinnabar.protocol.bytes.Numbers.isLong(java.util.Arrays.copyOfRange(s, from, to));
-        if (isLong) {
+        if (ll != io.cinnabar.protocol.bytes.Numbers.NOT_A_NUMBER) {
             if (ll < 0) {
                 return false;
             }
             out[0] = ll;
             return true;
+        }
+        if (java.util.Arrays.equals(s, from, to, MIN_LONG_TEXT, 0, MIN_LONG_TEXT.length)) {
+            return false; // string2ll takes LLONG_MIN, which is negative
         }
         if (from == to) {
             return false;
@@ -196,7 +198,7 @@ public final class StreamID implements Comparable<StreamID> {
         while (p < to && s[p] >= '0' && s[p] <= '9') {
             int d = s[p] - '0';
             // v * 10 + d must stay below 2^64
-            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0) {
+            if (Long.compareUnsigned(v, MAX_DIV_10) > 0) {
                 return false;
             }
             long times10 = v * 10;

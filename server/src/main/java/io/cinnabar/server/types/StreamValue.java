@@ -250,7 +250,8 @@ public final class StreamValue implements Value {
         if (lp == null) {
             masterMs = ms;
             masterSeq = seq;
-            lp = new Listpack((int) Math.min(NODE_INITIAL_CAPACITY + totalLen * 2, 1 << 16));
+            // room for several entries like this one, so a node grows in few steps (it is trimmed once full)
+            lp = new Listpack((int) Math.min(Math.max(NODE_INITIAL_CAPACITY, 16 * (totalLen + 8)), 1024));
             lp.append(1); // one entry, the one being added
             lp.append(0); // none deleted
             lp.append(numFields);
