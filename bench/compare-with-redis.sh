@@ -8,6 +8,12 @@
 # TESTS takes redis-benchmark's test names, multi_exec (a MULTI/EXEC of five commands, sent by PipelineLoad) and
 # publish_N (PUBLISH with N subscribers; the figure is PUBLISH calls per second, each delivered N times) and fcall
 # (FCALL of a one-line library function that INCRs a key).
+# and the stream tests (redis-benchmark with a custom command line, each run on freshly prepared data):
+#   xadd        XADD bench:s * field1 value1 field2 value2
+#   xrange10    XRANGE bench:r 1-<random> + COUNT 10, over 1000 entries
+#   xreadgroup  XREADGROUP GROUP grp c COUNT 1 STREAMS bench:g >, over as many entries as requests
+#   xack        XACK bench:g grp 1-<random>, after one XREADGROUP delivered all of them (random IDs: about 63% of
+#               the acknowledgements hit a pending entry, alike on both servers)
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
 set -euo pipefail
@@ -38,8 +44,33 @@ for port in "$REDIS_PORT" "$CINNABAR_PORT"; do
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 done
 
-rps() { # port test pipeline requests -> requests per second
+stream_setup() { # port test requests: the data a stream test runs on, made afresh before each run
+  local fill=(redis-benchmark -p "$1" -c 50 -P 64 -q)
   case "$2" in
+    xadd) redis-cli -p "$1" del bench:s >/dev/null ;;
+    xrange10) redis-cli -p "$1" del bench:r >/dev/null
+      "${fill[@]}" -n 1000 XADD bench:r '1-*' field1 value1 field2 value2 >/dev/null ;;
+    xreadgroup|xack) redis-cli -p "$1" del bench:g >/dev/null
+      "${fill[@]}" -n "$3" XADD bench:g '1-*' field1 value1 field2 value2 >/dev/null
+      redis-cli -p "$1" xgroup create bench:g grp 0 >/dev/null
+      if [ "$2" = xack ]; then
+        redis-cli -p "$1" xreadgroup group grp c count "$3" streams bench:g '>' >/dev/null
+      fi ;;
+  esac
+}
+
+rps() { # port test pipeline requests -> requests per second
+  stream_setup "$1" "$2" "$4"
+  local bench=(redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -q)
+  case "$2" in
+    xadd) "${bench[@]}" XADD bench:s '*' field1 value1 field2 value2 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
+    xrange10) "${bench[@]}" -r 990 XRANGE bench:r '1-__rand_int__' + COUNT 10 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
+    xreadgroup) "${bench[@]}" XREADGROUP GROUP grp c COUNT 1 STREAMS bench:g '>' 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
+    xack) "${bench[@]}" -r "$4" XACK bench:g grp '1-__rand_int__' 2>/dev/null | tr '\r' '\n' \
+        | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
     multi_exec) # MULTI + five commands + EXEC as one request (redis-benchmark sends one command per request)
       java -cp "$ROOT/bench/target/classes" io.cinnabar.bench.PipelineLoad "$1" "$CLIENTS" "$3" $(($4 / 5)) multi_exec \
         | awk '/requests per second/ { print $2 }' ;;

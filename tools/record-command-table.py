@@ -34,6 +34,7 @@ multi exec discard watch unwatch
 subscribe unsubscribe psubscribe punsubscribe ssubscribe sunsubscribe publish spublish pubsub
 sort sort_ro
 function fcall fcall_ro
+xadd xrange xrevrange xlen xread xreadgroup xdel xtrim xsetid xgroup xack xpending xclaim xautoclaim xinfo
 """.split()
 
 

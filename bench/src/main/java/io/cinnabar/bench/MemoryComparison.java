@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Cinnabar the heap in use after a full GC, before and after loading; for Redis the growth of its resident set
  * (used_memory_rss) and of used_memory. Each data set gets fresh servers. Run with bench/memory-compare.sh (needs
  * redis-server on PATH); arguments: a divisor of the sizes, and a part of the data set names to run only those.
- * Prints one table row per data set.
+ * Prints one table row per data set. Replies are one line, or a bulk string (XADD).
  */
 public final class MemoryComparison {
     private MemoryComparison() {
@@ -71,6 +71,11 @@ public final class MemoryComparison {
         row("1M elements in one list", p -> {
             for (int i = 0; i < million; i++) {
                 p.send("RPUSH", "list", "element:" + i);
+            }
+        });
+        row("1M stream entries, 2 fields", p -> {
+            for (int i = 0; i < million; i++) {
+                p.send("XADD", "stream", "*", "field1", "value:" + i, "field2", Integer.toString(i));
             }
         });
         row("1M elements, compress depth 1", p -> {
@@ -173,10 +178,19 @@ public final class MemoryComparison {
         void sync() throws IOException {
             out.flush();
             for (; unread > 0; unread--) {
+                int first = in.read();
+                StringBuilder line = new StringBuilder();
                 int b;
                 while ((b = in.read()) != '\n') {
                     if (b < 0) {
                         throw new IOException("connection closed");
+                    }
+                    line.append((char) b);
+                }
+                if (first == '$') { // a bulk reply (XADD's ID): its data line too
+                    int length = Integer.parseInt(line.toString().trim());
+                    if (length >= 0) {
+                        in.readNBytes(length + 2);
                     }
                 }
             }

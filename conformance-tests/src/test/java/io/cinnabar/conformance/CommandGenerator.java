@@ -256,7 +256,7 @@ final class CommandGenerator {
         List<String> a = new ArrayList<>();
         Compare compare = Compare.EXACT;
         int r = random.nextInt(100);
-        switch (random.nextInt(95)) {
+        switch (random.nextInt(101)) {
             case 0 -> add(a, "GET", key());
             case 1 -> setCommand(a);
             case 2 -> add(a, "SETNX", key(), value());
@@ -542,21 +542,28 @@ final class CommandGenerator {
                     key());
             case 90, 91 -> sortCommand(a);
             // LMPOP and BLMPOP; the blocking form with a short timeout: served at once, or both servers time out
-            case 92 -> mpopCommand(a, r < 40 ? "BLMPOP" : "LMPOP", new String[] {"LEFT", "RIGHT", "left"});
-            case 93 -> {
+            case 95 -> mpopCommand(a, r < 40 ? "BLMPOP" : "LMPOP", new String[] {"LEFT", "RIGHT", "left"});
+            case 96 -> {
                 if (r < 25) {
                     add(a, r < 12 ? "BZPOPMIN" : "BZPOPMAX", key(), key(), pick(new String[] {"0.01", "abc", "-1"}));
                 } else {
                     mpopCommand(a, r < 60 ? "BZMPOP" : "ZMPOP", new String[] {"MIN", "MAX", "max"});
                 }
             }
-            case 94 -> {
+            case 97 -> {
                 if (inTransaction) {
                     add(a, "EXISTS", key());
                 } else {
                     transaction(a);
                 }
             }
+            // streams: explicit IDs only (generated ones come from each server's clock), and no reply that shows
+            // an idle or delivery time (XPENDING's extended form and XINFO CONSUMERS are sent, not compared)
+            case 92, 93 -> xaddCommand(a, r);
+            case 94 -> streamRangeCommand(a, r);
+            case 98 -> xgroupCommand(a, r);
+            case 99 -> compare = xreadCommand(a, r);
+            case 100 -> compare = streamGroupCommand(a, r);
             default -> add(a, "EXISTS", key(), key(), key());
         }
         byte[][] argv = new byte[a.size()][];
@@ -608,6 +615,189 @@ final class CommandGenerator {
             argv[i] = words[i].getBytes(StandardCharsets.ISO_8859_1);
         }
         return new Command(argv, Compare.EXACT);
+    }
+
+    /** The milliseconds of the IDs XADD gives next: moves forward (and sometimes stays) as entries are added. */
+    private long streamMs = 1;
+
+    private static final String[] STREAM_FIELDS = {"f", "g", "name", "1", "-5", "F\u0000"};
+    private static final String[] GROUPS = {"g", "h", "G\u0000"};
+    private static final String[] CONSUMERS = {"c1", "c2", "c\u0000", ""};
+
+    /** Mostly keys only stream commands use, so streams grow and groups deliver; sometimes the shared ones. */
+    private String streamKey() {
+        return random.nextInt(10) < 7 ? pick(new String[] {"s1", "s2"}) : key();
+    }
+
+    /** An ID argument: mostly around the ones added, sometimes special or invalid. */
+    private String streamId() {
+        int r = random.nextInt(20);
+        if (r == 0) {
+            return pick(new String[] {"-", "+", "0", "0-0", "18446744073709551615-18446744073709551615", "bad", "1-x",
+                "-1", "$", ">", "(1", " 5", "18446744073709551616"});
+        }
+        long ms = Math.max(0, streamMs - random.nextInt(6));
+        return r < 8 ? Long.toString(ms) : ms + "-" + random.nextInt(3);
+    }
+
+    private String rangeId() {
+        String id = streamId();
+        return random.nextInt(6) == 0 ? "(" + id : id;
+    }
+
+    private void xaddCommand(List<String> a, int r) {
+        add(a, "XADD", streamKey());
+        if (r < 10) {
+            a.add("NOMKSTREAM");
+        }
+        if (r % 5 == 0) {
+            add(a, pick(new String[] {"MAXLEN", "MINID", "maxlen"}));
+            if (random.nextBoolean()) {
+                a.add(pick(new String[] {"~", "=", "~"}));
+            }
+            a.add(a.get(a.size() - 1).equalsIgnoreCase("minid") || a.get(a.size() - 2).equalsIgnoreCase("minid")
+                    ? streamId() : pick(new String[] {"0", "1", "3", "10", "-1", "abc", "200"}));
+            if (r % 10 == 0) {
+                add(a, "LIMIT", pick(new String[] {"0", "1", "5", "-1", "x"}));
+            }
+        }
+        streamMs += random.nextInt(3);
+        int form = random.nextInt(10);
+        a.add(form < 4 ? streamMs + "-*" : form < 7 ? streamMs + "-" + random.nextInt(4)
+                : form < 9 ? Long.toString(streamMs) : streamId());
+        for (int i = random.nextInt(3); i >= 0; i--) {
+            add(a, pick(STREAM_FIELDS), random.nextInt(4) == 0 ? field() : value());
+        }
+        if (r % 23 == 0) {
+            a.add(field()); // an odd count
+        }
+    }
+
+    private void streamRangeCommand(List<String> a, int r) {
+        if (r < 40) {
+            add(a, r < 25 ? "XRANGE" : "XREVRANGE", streamKey(), rangeId(), rangeId());
+            if (r % 3 == 0) {
+                add(a, "COUNT", pick(new String[] {"1", "2", "0", "-1", "x", "100"}));
+            }
+        } else if (r < 55) {
+            add(a, "XDEL", streamKey());
+            for (int i = random.nextInt(3); i >= 0; i--) {
+                a.add(streamId());
+            }
+        } else if (r < 70) {
+            add(a, "XTRIM", streamKey(), pick(new String[] {"MAXLEN", "MINID", "LIMIT"}));
+            if (random.nextBoolean()) {
+                a.add(pick(new String[] {"~", "="}));
+            }
+            a.add(a.contains("MINID") ? streamId() : pick(new String[] {"0", "1", "2", "5", "-1", "x"}));
+            if (r % 4 == 0) {
+                add(a, "LIMIT", pick(new String[] {"0", "1", "10", "-1"}));
+            }
+        } else if (r < 80) {
+            add(a, pick(new String[] {"XLEN", "TYPE", "OBJECT"}), streamKey());
+        } else if (r < 90) {
+            add(a, "XINFO", "STREAM", streamKey()); // (FULL shows delivery and seen times: in the scenario only)
+        } else {
+            add(a, "XSETID", streamKey(), streamId());
+            if (r % 2 == 0) {
+                add(a, pick(new String[] {"ENTRIESADDED", "MAXDELETEDID"}), r % 4 == 0 ? streamId()
+                        : pick(new String[] {"0", "5", "100", "-1"}));
+            }
+        }
+    }
+
+    private void xgroupCommand(List<String> a, int r) {
+        if (r < 40) {
+            add(a, "XGROUP", "CREATE", streamKey(), pick(GROUPS), random.nextInt(3) == 0 ? "$" : streamId());
+            if (r % 2 == 0) {
+                a.add("MKSTREAM");
+            }
+            if (r % 5 == 0) {
+                add(a, "ENTRIESREAD", pick(new String[] {"0", "3", "-1", "-2", "x"}));
+            }
+        } else if (r < 60) {
+            add(a, "XGROUP", "SETID", streamKey(), pick(GROUPS), random.nextInt(3) == 0 ? "$" : streamId());
+            if (r % 3 == 0) {
+                add(a, "ENTRIESREAD", pick(new String[] {"0", "2", "-1"}));
+            }
+        } else if (r < 70) {
+            add(a, "XGROUP", "DESTROY", streamKey(), pick(GROUPS));
+        } else if (r < 85) {
+            add(a, "XGROUP", r < 78 ? "CREATECONSUMER" : "DELCONSUMER", streamKey(), pick(GROUPS), pick(CONSUMERS));
+        } else {
+            add(a, "XINFO", "GROUPS", streamKey());
+        }
+    }
+
+    private Compare xreadCommand(List<String> a, int r) {
+        boolean group = r < 60;
+        a.add(group ? "XREADGROUP" : "XREAD");
+        if (group) {
+            add(a, "GROUP", pick(GROUPS), pick(CONSUMERS));
+        }
+        if (r % 3 == 0) {
+            add(a, "COUNT", pick(new String[] {"1", "2", "0", "-1"}));
+        }
+        if (r % 7 == 0) {
+            add(a, "BLOCK", pick(new String[] {"10", "-1", "x"})); // served at once, or both servers time out
+        }
+        if (group && r % 5 == 0) {
+            a.add("NOACK");
+        }
+        int keys = random.nextInt(2) + 1;
+        a.add("STREAMS");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            a.add(streamKey());
+            ids.add(group ? (random.nextInt(3) > 0 ? ">" : streamId()) : (random.nextInt(4) == 0 ? "$" : streamId()));
+        }
+        a.addAll(ids);
+        return Compare.EXACT;
+    }
+
+    private Compare streamGroupCommand(List<String> a, int r) {
+        if (r < 25) {
+            add(a, "XACK", streamKey(), pick(GROUPS));
+            for (int i = random.nextInt(3); i >= 0; i--) {
+                a.add(streamId());
+            }
+        } else if (r < 45) {
+            add(a, "XCLAIM", streamKey(), pick(GROUPS), pick(CONSUMERS), pick(new String[] {"0", "3600000", "-1", "x"}));
+            for (int i = random.nextInt(2); i >= 0; i--) {
+                a.add(streamId());
+            }
+            if (random.nextBoolean()) {
+                a.add("JUSTID");
+            }
+            if (r % 3 == 0) {
+                a.add(pick(new String[] {"FORCE", "RETRYCOUNT", "LASTID"}));
+                if (!a.get(a.size() - 1).equals("FORCE")) {
+                    a.add(a.get(a.size() - 1).equals("LASTID") ? streamId() : "3");
+                }
+            }
+        } else if (r < 65) {
+            add(a, "XAUTOCLAIM", streamKey(), pick(GROUPS), pick(CONSUMERS), pick(new String[] {"0", "3600000", "x"}),
+                    rangeId());
+            if (r % 2 == 0) {
+                add(a, "COUNT", pick(new String[] {"1", "2", "0", "100"}));
+            }
+            if (r % 3 == 0) {
+                a.add("JUSTID");
+            }
+        } else if (r < 85) {
+            add(a, "XPENDING", streamKey(), pick(GROUPS));
+            if (r % 2 == 0) {
+                add(a, rangeId(), rangeId(), pick(new String[] {"1", "10", "0", "x"}));
+                if (r % 4 == 0) {
+                    a.add(pick(CONSUMERS));
+                }
+                return Compare.IGNORED; // idle times
+            }
+        } else {
+            add(a, "XINFO", "CONSUMERS", streamKey(), pick(GROUPS));
+            return Compare.IGNORED; // idle times
+        }
+        return Compare.EXACT;
     }
 
     private static void add(List<String> a, String... words) {

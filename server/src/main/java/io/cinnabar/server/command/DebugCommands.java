@@ -170,6 +170,9 @@ final class DebugCommands {
             z.forEach((member, score) -> total[0] += serializedLength(member) + 8);
             return total[0];
         }
+        if (v instanceof io.cinnabar.server.types.StreamValue s) {
+            return streamSerializedLength(s);
+        }
         byte[] b = v instanceof byte[] bytes ? bytes : ((RawString) v).toBytes();
         if (b.length <= 11) {
             long n = io.cinnabar.protocol.bytes.Numbers.parseLong(b);
@@ -200,6 +203,39 @@ final class DebugCommands {
         }
         int digits = io.cinnabar.protocol.bytes.Numbers.digits(n);
         return lengthPrefix(digits) + digits;
+    }
+
+    /**
+     * RDB_TYPE_STREAM_LISTPACKS_3... as 7.0 writes it (type 19): the nodes (16-byte key and listpack blob each),
+     * length, last, first and greatest deleted IDs, entries added, then each group with its PEL and consumers.
+     */
+    private static long streamSerializedLength(io.cinnabar.server.types.StreamValue s) {
+        long[] total = {lengthPrefix(s.nodeCount())};
+        s.forEachNode((ms, seq, lp) -> total[0] += 17 + serializedLength(lp.toBytes()));
+        total[0] += unsignedLength(s.length()) + unsignedLength(s.lastMs()) + unsignedLength(s.lastSeq());
+        total[0] += unsignedLength(s.firstId().ms) + unsignedLength(s.firstId().seq);
+        total[0] += unsignedLength(s.maxDeletedId().ms) + unsignedLength(s.maxDeletedId().seq);
+        total[0] += unsignedLength(s.entriesAdded()) + lengthPrefix(s.groupCount());
+        if (s.groups() != null) {
+            for (java.util.Map.Entry<byte[], io.cinnabar.server.types.StreamGroup> e : s.groups().entrySet()) {
+                io.cinnabar.server.types.StreamGroup g = e.getValue();
+                total[0] += serializedLength(e.getKey()) + unsignedLength(g.lastId.ms) + unsignedLength(g.lastId.seq)
+                        + unsignedLength(g.entriesRead) + lengthPrefix(g.pel.size());
+                for (long p = g.pel.first(); p >= 0; p = g.pel.next(p)) {
+                    total[0] += 16 + 8 + unsignedLength(g.pel.value(p).deliveryCount);
+                }
+                total[0] += lengthPrefix(g.consumers.size());
+                for (io.cinnabar.server.types.StreamConsumer c : g.consumers.values()) {
+                    total[0] += serializedLength(c.name) + 8 + lengthPrefix(c.pel.size()) + 16L * c.pel.size();
+                }
+            }
+        }
+        return total[0];
+    }
+
+    /** rdbSaveLen's size for a value Redis holds unsigned (IDs, counters; -1 is 2^64-1). */
+    private static int unsignedLength(long v) {
+        return v < 0 ? 9 : lengthPrefix(v);
     }
 
     private static int lengthPrefix(long len) {

@@ -189,6 +189,30 @@ final class Handlers {
             case "zinterstore" -> ZSetCommands::zinterstore;
             case "zdiffstore" -> ZSetCommands::zdiffstore;
             case "zintercard" -> ZSetCommands::zintercard;
+            // streams
+            case "xadd" -> StreamCommands::xadd;
+            case "xrange" -> StreamCommands::xrange;
+            case "xrevrange" -> StreamCommands::xrevrange;
+            case "xlen" -> StreamCommands::xlen;
+            case "xread" -> StreamCommands::xread;
+            case "xreadgroup" -> StreamCommands::xreadgroup;
+            case "xdel" -> StreamCommands::xdel;
+            case "xtrim" -> StreamCommands::xtrim;
+            case "xsetid" -> StreamCommands::xsetid;
+            case "xack" -> StreamCommands::xack;
+            case "xpending" -> StreamCommands::xpending;
+            case "xclaim" -> StreamCommands::xclaim;
+            case "xautoclaim" -> StreamCommands::xautoclaim;
+            case "xgroup|create" -> StreamCommands::xgroupCreate;
+            case "xgroup|setid" -> StreamCommands::xgroupSetid;
+            case "xgroup|destroy" -> StreamCommands::xgroupDestroy;
+            case "xgroup|createconsumer" -> StreamCommands::xgroupCreateconsumer;
+            case "xgroup|delconsumer" -> StreamCommands::xgroupDelconsumer;
+            case "xgroup|help" -> StreamCommands::xgroupHelp;
+            case "xinfo|stream" -> StreamCommands::xinfoStream;
+            case "xinfo|groups" -> StreamCommands::xinfoGroups;
+            case "xinfo|consumers" -> StreamCommands::xinfoConsumers;
+            case "xinfo|help" -> StreamCommands::xinfoHelp;
             // keys
             case "del" -> KeyCommands::del;
             case "unlink" -> KeyCommands::unlink;

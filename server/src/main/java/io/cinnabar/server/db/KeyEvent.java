@@ -78,14 +78,40 @@ public final class KeyEvent {
     public static final KeyEvent ZDIFFSTORE = new KeyEvent("zdiffstore", ZSET);
     public static final KeyEvent ZRANGESTORE = new KeyEvent("zrangestore", ZSET);
 
+    // streams (t_stream.c): XADD, XTRIM and XDEL also signal the key as modified; the consumer-group and XSETID
+    // events are notifications only (Redis calls no signalModifiedKey for them, so WATCH does not see them)
+    public static final KeyEvent XADD = new KeyEvent("xadd", STREAM);
+    public static final KeyEvent XTRIM = new KeyEvent("xtrim", STREAM);
+    public static final KeyEvent XDEL = new KeyEvent("xdel", STREAM);
+    public static final KeyEvent XSETID = new KeyEvent("xsetid", STREAM, false);
+    public static final KeyEvent XGROUP_CREATE = new KeyEvent("xgroup-create", STREAM, false);
+    public static final KeyEvent XGROUP_SETID = new KeyEvent("xgroup-setid", STREAM, false);
+    public static final KeyEvent XGROUP_DESTROY = new KeyEvent("xgroup-destroy", STREAM, false);
+    public static final KeyEvent XGROUP_CREATECONSUMER = new KeyEvent("xgroup-createconsumer", STREAM, false);
+    public static final KeyEvent XGROUP_DELCONSUMER = new KeyEvent("xgroup-delconsumer", STREAM, false);
+
     private final String name;
     private final byte[] nameBytes;
     private final int type;
+    private final boolean signalsModified;
 
     private KeyEvent(String name, int type) {
+        this(name, type, true);
+    }
+
+    private KeyEvent(String name, int type, boolean signalsModified) {
         this.name = name;
         this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         this.type = type;
+        this.signalsModified = signalsModified;
+    }
+
+    /**
+     * False for events Redis only notifies, without signalModifiedKey (the stream consumer-group events and
+     * XSETID): WATCH and client tracking ignore them; wake-ups and notifications still hear them.
+     */
+    public boolean signalsModified() {
+        return signalsModified;
     }
 
     /** Redis's event name ("set", "del", "expired", ...). */

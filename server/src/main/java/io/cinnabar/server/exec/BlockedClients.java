@@ -121,13 +121,26 @@ public final class BlockedClients implements KeyspaceListener {
     /** The write hook: a key somebody waits on may now serve them. */
     @Override
     public void keyModified(int db, byte[] key, KeyEvent event) {
-        if (byKey.isEmpty()) {
+        if (byKey.isEmpty() || !makesReady(event)) {
             return;
         }
         KeyRef ref = KeyRef.of(db, key);
         if (byKey.containsKey(ref)) {
             ready.add(ref);
         }
+    }
+
+    /**
+     * Whether Redis would signal the key as ready (signalKeyAsReady) for this change. Waiters on lists and sorted
+     * sets only look for elements, so any change may wake them; stream waiters compare IDs, and Redis wakes them
+     * only for XADD, XGROUP DESTROY and a key added, deleted or overwritten: XSETID or XGROUP SETID moving an ID
+     * must not serve a blocked XREAD or XREADGROUP before the next XADD, nor may EXPIRE.
+     */
+    private static boolean makesReady(KeyEvent event) {
+        if (event.type() == KeyEvent.STREAM) {
+            return event == KeyEvent.XADD || event == KeyEvent.XGROUP_DESTROY;
+        }
+        return event != KeyEvent.EXPIRE && event != KeyEvent.PERSIST;
     }
 
     /** FLUSHDB, FLUSHALL and SWAPDB: every key with waiters may have changed (SWAPDB can bring one in). */

@@ -88,6 +88,8 @@ public final class Config {
     private final Num setMaxIntsetEntries;
     private final Num zsetMaxListpackEntries;
     private final Num zsetMaxListpackValue;
+    private final Num streamNodeMaxEntries;
+    private final Num streamNodeMaxBytes;
     private final Num clientQueryBufferLimit;
     private final Num slowlogLogSlowerThan;
     private final Num slowlogMaxLen;
@@ -249,7 +251,7 @@ public final class Config {
         slowlogLogSlowerThan = num("slowlog-log-slower-than", null, 0, -1, LONG_MAX, 10000);
         latencyMonitorThreshold = num("latency-monitor-threshold", null, 0, 0, LONG_MAX, 0);
         protoMaxBulkLen = mem("proto-max-bulk-len", null, 1024 * 1024, LONG_MAX, 512L * 1024 * 1024);
-        num("stream-node-max-entries", null, 0, 0, LONG_MAX, 100);
+        streamNodeMaxEntries = num("stream-node-max-entries", null, 0, 0, LONG_MAX, 100);
         mem("repl-backlog-size", null, 1, LONG_MAX, 1024 * 1024).adjust(v -> Math.max(16 * 1024, v)); // its minimum
         mem("maxmemory", null, 0, ULLONG_MAX, 0).refuse(ONLY_ZERO, "maxmemory (eviction)"); // the eviction work
         mem("cluster-link-sendbuf-limit", null, 0, ULLONG_MAX, 0);
@@ -258,7 +260,7 @@ public final class Config {
         zsetMaxListpackEntries = num("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, LONG_MAX, 128);
         mem("active-defrag-ignore-bytes", null, 1, LONG_MAX, 100L << 20);
         hashMaxListpackValue = mem("hash-max-listpack-value", "hash-max-ziplist-value", 0, LONG_MAX, 64);
-        mem("stream-node-max-bytes", null, 0, LONG_MAX, 4096);
+        streamNodeMaxBytes = mem("stream-node-max-bytes", null, 0, LONG_MAX, 4096);
         zsetMaxListpackValue = mem("zset-max-listpack-value", "zset-max-ziplist-value", 0, LONG_MAX, 64);
         mem("hll-sparse-max-bytes", null, 0, LONG_MAX, 3000);
         trackingTableMaxKeys = num("tracking-table-max-keys", null, 0, 0, LONG_MAX, 1000000);
@@ -594,6 +596,16 @@ public final class Config {
     }
 
     /** Entries a hash keeps in a listpack before it becomes a hash table. */
+    /** stream-node-max-entries: entries (live and deleted) a stream node holds at most; 0 for no limit. */
+    public long streamNodeMaxEntries() {
+        return streamNodeMaxEntries.value;
+    }
+
+    /** stream-node-max-bytes: bytes a stream node's listpack grows to at most; 0 for no limit (1 GiB). */
+    public long streamNodeMaxBytes() {
+        return streamNodeMaxBytes.value;
+    }
+
     public long hashMaxListpackEntries() {
         return hashMaxListpackEntries.value;
     }

@@ -102,7 +102,7 @@ public final class WatchedKeys implements KeyspaceListener {
     /** touchWatchedKey: the write hook. Expiry is no change to a watcher in Redis 7.0.15 (checked on it). */
     @Override
     public void keyModified(int db, byte[] key, KeyEvent event) {
-        if (byKey.isEmpty() || event == KeyEvent.EXPIRED_KEY) {
+        if (byKey.isEmpty() || event == KeyEvent.EXPIRED_KEY || !event.signalsModified()) {
             return;
         }
         ArrayList<Watch> watchers = byKey.get(KeyRef.of(db, key));
