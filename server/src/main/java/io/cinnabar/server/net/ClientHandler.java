@@ -98,9 +98,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
      * ones are allocated (and zeroed) each time, so a larger value goes out in several buffers.
      */
     static final int VALUE_CHUNK = 256 * 1024;
-    /** The channel's write buffer water marks: over the high one a client's requests wait, under the low one they go on. */
+    /** The channel's write buffer water marks: over the high one a client's requests wait, under the low one they
+     * go on. */
     static final int LOW_WATER_MARK = 64 * 1024;
     static final int HIGH_WATER_MARK = 256 * 1024;
+    /** TCP_NOTSENT_LOWAT: at most this much unsent output waits in the kernel's socket queue (see NetServer). */
+    static final int NOT_SENT_LOW_WATER_MARK = 64 * 1024;
 
     ClientHandler(Engine engine) {
         this.engine = engine;
