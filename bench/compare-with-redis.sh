@@ -4,6 +4,7 @@
 #
 #   bench/compare-with-redis.sh            # needs redis-server and redis-benchmark on PATH
 #   REQUESTS_P1=200000 REQUESTS_P16=2000000 CLIENTS=50 bench/compare-with-redis.sh
+#   TESTS="set get" DATA_SIZE=100000 bench/compare-with-redis.sh   # 100 kB values (SET first: GET reads its key)
 #
 # TESTS takes redis-benchmark's test names, multi_exec (a MULTI/EXEC of five commands, sent by PipelineLoad) and
 # publish_N (PUBLISH with N subscribers; the figure is PUBLISH calls per second, each delivered N times) and fcall
@@ -19,13 +20,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-JAR="$ROOT/dist/target/cinnabar-server.jar"
+JAR=${JAR:-"$ROOT/dist/target/cinnabar-server.jar"}
 REDIS_PORT=${REDIS_PORT:-7379}
 CINNABAR_PORT=${CINNABAR_PORT:-7380}
 CLIENTS=${CLIENTS:-50}
 REQUESTS_P1=${REQUESTS_P1:-200000}
 REQUESTS_P16=${REQUESTS_P16:-2000000}
 TESTS=${TESTS:-"set get incr mset ping_inline ping_mbulk"}
+DATA_SIZE=${DATA_SIZE:-3}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
 
 for tool in redis-server redis-benchmark redis-cli; do
@@ -90,7 +92,7 @@ redis.register_function('bench', function(keys, args) return redis.call('incr', 
         | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1
       kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null || true ;;
     *)
-      redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -t "$2" -q 2>/dev/null | tr '\r' '\n' \
+      redis-benchmark -p "$1" -c "$CLIENTS" -n "$4" -P "$3" -d "$DATA_SIZE" -t "$2" -q 2>/dev/null | tr '\r' '\n' \
         | awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") print $(i-1) }' | tail -1 ;;
   esac
 }
@@ -99,7 +101,7 @@ echo "warming up Cinnabar..." >&2
 for t in $TESTS; do rps "$CINNABAR_PORT" "$t" 16 "$REQUESTS_P16" >/dev/null; rps "$CINNABAR_PORT" "$t" 1 "$REQUESTS_P1" >/dev/null; done
 
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
-echo "redis: $(redis-server --version | awk '{print $3}'), java: $(java -version 2>&1 | head -1), clients: $CLIENTS"
+echo "redis: $(redis-server --version | awk '{print $3}'), java: $(java -version 2>&1 | head -1), clients: $CLIENTS, value size: $DATA_SIZE"
 printf '%-12s %3s %14s %14s %7s\n' test P redis cinnabar ratio
 for pipeline in 1 16; do
   n=$REQUESTS_P1; [ "$pipeline" = 16 ] && n=$REQUESTS_P16

@@ -17,8 +17,28 @@ public final class ReplyWriter {
     private static final byte[][] BULK_HEADERS = headers('$');
     private static final byte[][] ARRAY_HEADERS = headers('*');
 
+    /**
+     * Bulk values from this size on may go to {@link LargeValues} instead of through the reply buffer: copying a
+     * large value into the buffer grows it by doubling, copying it again each time.
+     */
+    public static final int LARGE_VALUE = 32 * 1024;
+
     private ByteBuf out;
     private int protocol = 2;
+    private LargeValues large;
+
+    /**
+     * Takes a large bulk value off the reply buffer: a connection hands the buffer so far (the value's header
+     * included) to its transport, sends the value from a buffer of its own and installs a fresh reply buffer with
+     * {@link #buffer(ByteBuf)}; the writer then adds the value's CRLF there.
+     */
+    public interface LargeValues {
+        /**
+         * Sends {@code value[offset, offset + length)} after the buffered replies, or returns false to leave it to
+         * the reply buffer (a reply that may still be taken back, say).
+         */
+        boolean write(byte[] value, int offset, int length);
+    }
 
     public ReplyWriter(ByteBuf out) {
         this.out = out;
@@ -38,6 +58,11 @@ public final class ReplyWriter {
 
     public void buffer(ByteBuf out) {
         this.out = out;
+    }
+
+    /** Where large bulk values go (null: into the reply buffer like the rest). */
+    public void largeValues(LargeValues large) {
+        this.large = large;
     }
 
     public int protocol() {
@@ -96,13 +121,17 @@ public final class ReplyWriter {
 
     public void bulk(byte[] value) {
         bulkHeader(value.length);
-        out.writeBytes(value);
+        if (value.length < LARGE_VALUE || large == null || !large.write(value, 0, value.length)) {
+            out.writeBytes(value);
+        }
         out.writeBytes(CRLF);
     }
 
     public void bulk(byte[] value, int offset, int length) {
         bulkHeader(length);
-        out.writeBytes(value, offset, length);
+        if (length < LARGE_VALUE || large == null || !large.write(value, offset, length)) {
+            out.writeBytes(value, offset, length);
+        }
         out.writeBytes(CRLF);
     }
 

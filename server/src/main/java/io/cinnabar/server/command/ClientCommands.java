@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** CLIENT subcommands, as networking.c in Redis 7.0 (and SETINFO as 7.2). */
-final class ClientCommands {
+public final class ClientCommands {
     private ClientCommands() {
     }
 
@@ -132,7 +132,7 @@ final class ClientCommands {
     static final long CLIENT_OVERHEAD = 2048;
 
     /** catClientInfoString: Redis 7.0.15's fields in its order, from the connection's real buffer figures. */
-    static StringBuilder appendInfo(StringBuilder sb, Client c) {
+    public static StringBuilder appendInfo(StringBuilder sb, Client c) {
         long now = c.engine.clock().millis();
         Connection conn = c.connection();
         long argvMem = c.argvMemory();

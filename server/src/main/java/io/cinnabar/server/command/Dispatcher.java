@@ -290,8 +290,14 @@ public final class Dispatcher {
         java.io.StringWriter trace = new java.io.StringWriter();
         e.printStackTrace(new java.io.PrintWriter(trace));
         engine.log().warning("Internal error running the '" + name + "' command: " + trace);
-        if (c.reply.buffer() == out && out.writerIndex() > replyStart) {
-            out.writerIndex(replyStart);
+        if (c.reply.buffer() == out) {
+            if (out.writerIndex() > replyStart) {
+                out.writerIndex(replyStart);
+            }
+        } else if (c.connection() != null) {
+            // part of the reply (a large value) went to the socket already: the client cannot make sense of what
+            // follows, so it is closed after the error
+            c.connection().closeAfterReply();
         }
         c.error(INTERNAL_ERROR_PREFIX + name + "' command, see the server log");
     }

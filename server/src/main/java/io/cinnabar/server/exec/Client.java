@@ -36,6 +36,14 @@ public final class Client {
     public boolean noEvict;
     public boolean monitor;
     public boolean closing;
+    /**
+     * CLIENT_CLOSE_ASAP: over its output buffer limit, the connection closes at the end of the current task and
+     * gets no more replies meanwhile.
+     */
+    public boolean closeAsap;
+    /** obuf_soft_limit_reached_time: when (server clock, seconds) the output was first seen over the soft limit,
+     * 0 while under it. */
+    long softLimitReachedAt;
     public final long createdAt;
     public long lastInteraction;
     /** Result register of {@code Args} parsers, so that parsing allocates nothing and needs no sentinel. */
@@ -313,7 +321,8 @@ public final class Client {
     }
 
     /** CLIENT LIST flags, in catClientInfoString's order: O monitor, P pub/sub, x MULTI, b blocked (or paused),
-     * t tracking, R broken redirect, B broadcast tracking, d dirty CAS, c closing, e no-evict. */
+     * t tracking, R broken redirect, B broadcast tracking, d dirty CAS, c closing, A closing for its output buffer
+     * limit, e no-evict. */
     public String flags() {
         StringBuilder f = new StringBuilder(4);
         if (monitor) {
@@ -342,6 +351,9 @@ public final class Client {
         }
         if (closing) {
             f.append('c');
+        }
+        if (closeAsap) {
+            f.append('A');
         }
         if (noEvict) {
             f.append('e');

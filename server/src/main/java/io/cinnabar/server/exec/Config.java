@@ -72,6 +72,10 @@ public final class Config {
     private final Special bind;
     private final Special notifyKeyspaceEvents;
     private int keyspaceEventFlags;
+    private Special outputBufferLimit;
+    /** The value {@link #outputBufferLimits} was parsed from, and what it gave. */
+    private String outputBufferLimitsOf;
+    private long[] outputBufferLimits;
     private final Num databases;
     private final Str requirepass;
     private final Bool protectedMode;
@@ -291,11 +295,8 @@ public final class Config {
                 (p, out) -> out.line(p.name, p.name + " " + ConfigParam.repr(p.value), true));
         special("save", null, M, "", (cur, a) -> SpecialValues.save(a), (p, out) -> out.line(p.name, "save \"\"", true))
                 .refuse(ONLY_EMPTY, "RDB snapshots (save points)"); // persistence
-        special("client-output-buffer-limit", null, M, SpecialValues.OBUF_DEFAULT, SpecialValues::outputBufferLimit,
-                SpecialValues::rewriteOutputBufferLimit)
-                // disconnecting normal clients over a limit comes with output-buffer accounting; replica and
-                // pubsub limits are stored for those features
-                .refuse(v -> v.startsWith("normal 0 0 0 "), "output buffer limits for normal clients");
+        outputBufferLimit = special("client-output-buffer-limit", null, M, SpecialValues.OBUF_DEFAULT,
+                SpecialValues::outputBufferLimit, SpecialValues::rewriteOutputBufferLimit);
         special("oom-score-adj-values", null, M, "0 200 800", (cur, a) -> SpecialValues.oomScoreAdjValues(a), null);
         notifyKeyspaceEvents = special("notify-keyspace-events", null, 0, "",
                 (cur, a) -> {
@@ -583,6 +584,24 @@ public final class Config {
     /** notify-keyspace-events as NOTIFY_* bits (K and E in the two low bits; 0 when off). */
     public int keyspaceEventFlags() {
         return keyspaceEventFlags;
+    }
+
+    /**
+     * client-output-buffer-limit as numbers: hard limit, soft limit and soft seconds of the normal, replica and
+     * pubsub classes, in that order (see {@link OutputBufferLimits}). Parsed again only when it changed.
+     */
+    public long[] outputBufferLimits() {
+        String v = outputBufferLimit.value;
+        if (v != outputBufferLimitsOf) {
+            String[] parts = v.split(" ");
+            long[] limits = new long[9];
+            for (int i = 0; i < 9; i++) {
+                limits[i] = Long.parseUnsignedLong(parts[i / 3 * 4 + 1 + i % 3]);
+            }
+            outputBufferLimits = limits;
+            outputBufferLimitsOf = v;
+        }
+        return outputBufferLimits;
     }
 
     /** How full a list's listpack nodes get: a count of entries, or -1..-5 for 4..64 KB. */

@@ -3,12 +3,15 @@ package io.cinnabar.server.net;
 import io.cinnabar.protocol.ProtocolException;
 import io.cinnabar.protocol.RequestDecoder;
 import io.cinnabar.protocol.reply.ReplyWriter;
+import io.cinnabar.server.command.ClientCommands;
 import io.cinnabar.server.command.Dispatcher;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Connection;
 import io.cinnabar.server.exec.Engine;
+import io.cinnabar.server.exec.OutputBufferLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,13 +19,22 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection: accumulates input, decodes requests and runs each on the executor (this event loop), writing
  * replies into one outbound buffer that is flushed once per read batch. Input of a client that is postponed
  * (CLIENT PAUSE) or closing stays unread until it may continue.
+ *
+ * <p>One client never holds the executor for long: a turn runs the client's requests until it has consumed
+ * {@link #INPUT_SLICE} bytes of input or produced {@link #OUTPUT_SLICE} bytes of output, then the client yields
+ * (its next turn comes after the event loop has served the other connections' I/O), and while more than the
+ * channel's high water mark of its output waits for the socket, its requests wait too (back-pressure: a client
+ * that pipelines without reading is slowed down to its reading speed, not buffered without bound). Large bulk
+ * values go to the socket from buffers of their own ({@link ReplyWriter.LargeValues}). Pending output is checked
+ * against client-output-buffer-limit whenever output is added for the client.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection {
+final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection, ReplyWriter.LargeValues {
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DENIED = ("-DENIED Redis is running in protected mode because protected mode is "
             + "enabled and no password is set for the default user. In this mode connections are only accepted from "
@@ -41,6 +53,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     private final Dispatcher dispatcher;
     private final RequestDecoder decoder = new RequestDecoder();
     private final Runnable flushTask = this::flushNow;
+    private final Runnable continueTask = this::continueTurn;
+    private final Runnable writableTask = this::writable;
     private ChannelHandlerContext ctx;
     private Client client;
     private ReplyWriter writer;
@@ -48,6 +62,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     private boolean closeAfterReply;
     private boolean flushScheduled;
     private boolean closed;
+    /** The client yielded its turn with requests left: {@link #continueTask} is scheduled. */
+    private boolean yielded;
+    /** More output than the high water mark waits for the socket: requests wait for it to drain. */
+    private boolean outputBlocked;
+    /** {@link #writableTask} is queued. */
+    private boolean writableScheduled;
+    /** Auto-read is off: while the client yields or waits for its output to drain, its input stays in the socket. */
+    private boolean readingPaused;
+    /** Messages written to the channel (large values) and not flushed yet. */
+    private boolean unflushed;
+    /** Bytes of large values handed to the channel since the turn began. */
+    private long spilled;
     /** Reader index where the current batch began: Redis trims its query buffer only after the batch. */
     private int queryStart;
     /** Size the next reply buffer is allocated with, adapted once a second as clientsCronResizeOutputBuffer. */
@@ -63,6 +89,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     static final int PROTO_REPLY_MIN_BYTES = 1024;
     /** REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME, milliseconds. */
     static final long PEAK_RESET_MILLIS = 5000;
+    /** Input a turn may consume: PROTO_IOBUF_LEN, what Redis reads from a client per event. */
+    static final int INPUT_SLICE = 16 * 1024;
+    /** Output a turn may produce before the client yields to the others. */
+    static final int OUTPUT_SLICE = 64 * 1024;
+    /**
+     * Size of the buffers a large value is copied into. Netty's adaptive pool keeps buffers up to 1 MiB; larger
+     * ones are allocated (and zeroed) each time, so a larger value goes out in several buffers.
+     */
+    static final int VALUE_CHUNK = 256 * 1024;
+    /** The channel's write buffer water marks: over the high one a client's requests wait, under the low one they
+     * go on. */
+    static final int LOW_WATER_MARK = 64 * 1024;
+    static final int HIGH_WATER_MARK = 256 * 1024;
+    /** TCP_NOTSENT_LOWAT: at most this much unsent output waits in the kernel's socket queue (see NetServer). */
+    static final int NOT_SENT_LOW_WATER_MARK = 64 * 1024;
 
     ClientHandler(Engine engine) {
         this.engine = engine;
@@ -73,6 +114,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         writer = new ReplyWriter(ctx.alloc().ioBuffer(replyBufferSize));
+        writer.largeValues(this);
         if (engine.clientCount() >= engine.config().maxclients()) {
             engine.stats().rejectedConnections++;
             refuse(ctx, MAX_CLIENTS);
@@ -136,7 +178,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     }
 
     private void processInput() {
+        if (yielded || outputBlocked || client.closeAsap) {
+            return; // its turn comes from continueTurn or writable
+        }
         queryStart = input == null ? 0 : input.readerIndex();
+        int sliceEnd = queryStart + INPUT_SLICE;
+        spilled = 0;
+        boolean yield = false;
         while (input != null && !closeAfterReply && !client.parked() && !client.waitingForScript) {
             boolean decoded;
             try {
@@ -161,6 +209,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
             if (!client.parked()) {
                 client.argc = 0; // no command in flight: argv-mem is 0 between commands (a blocked one keeps its)
             }
+            if (client.closeAsap) {
+                break;
+            }
+            if (input.readerIndex() >= sliceEnd || writer.buffer().readableBytes() + spilled >= OUTPUT_SLICE) {
+                yield = input.isReadable(); // requests are left: the other clients first
+                break;
+            }
         }
         if (input != null) {
             if (!input.isReadable()) {
@@ -175,6 +230,51 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
                 queryStart = input.readerIndex();
             }
         }
+        if (yield) {
+            yieldTurn();
+        } else if (readingPaused) {
+            resumeReading();
+        }
+    }
+
+    /**
+     * Ends the client's turn with requests left: its output goes to the socket, its input stays there, and it goes
+     * on after the event loop's next round of I/O (a task scheduled now runs only then, unlike one executed now,
+     * which would run before any I/O), or once its output has drained if the socket did not take it.
+     */
+    private void yieldTurn() {
+        flushNow();
+        if (closed) {
+            return;
+        }
+        pauseReading();
+        if (!outputBlocked && !yielded) {
+            yielded = true;
+            ctx.executor().schedule(continueTask, 0, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void continueTurn() {
+        yielded = false;
+        if (closed || client == null) {
+            return;
+        }
+        processInput();
+        flushNow();
+    }
+
+    private void pauseReading() {
+        if (!readingPaused) {
+            readingPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void resumeReading() {
+        if (readingPaused && !yielded && !outputBlocked && !closed && !client.closeAsap) {
+            readingPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     @Override
@@ -188,7 +288,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
             return;
         }
         ByteBuf out = writer.buffer();
-        if (out.isReadable()) {
+        if (client != null && (client.closeAsap || overOutputLimit())) {
+            out.clear(); // nothing more goes to a client being closed for its output buffer limit
+            return;
+        }
+        boolean handOver = out.isReadable();
+        if (handOver) {
             int n = out.readableBytes();
             if (n > replyBufferPeak) {
                 replyBufferPeak = n;
@@ -196,27 +301,98 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
             engine.stats().netOutputBytes += n;
             engine.stats().writesProcessed++;
             writer.buffer(ctx.alloc().ioBuffer(replyBufferSize));
-            if (closeAfterReply) {
-                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-                closed = true;
-                return;
-            }
-            ctx.writeAndFlush(out, ctx.voidPromise());
-            if (!ctx.channel().isWritable()) {
-                ctx.channel().config().setAutoRead(false); // back-pressure: the peer isn't reading its replies
-            }
-        } else if (closeAfterReply) {
+        }
+        if (closeAfterReply) {
             closed = true;
-            ctx.close();
+            if (handOver || unflushed) {
+                ctx.writeAndFlush(handOver ? out : Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        if (handOver) {
+            ctx.write(out, ctx.voidPromise());
+            unflushed = true;
+        }
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
+        if (!outputBlocked && !ctx.channel().isWritable()) {
+            outputBlocked = true; // back-pressure: the peer isn't reading its replies
+            pauseReading();
         }
     }
 
+    /** Netty tells this from inside a write or a flush too: the client goes on in a task of its own. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+        if (outputBlocked && !writableScheduled && ctx.channel().isWritable()) {
+            writableScheduled = true;
+            ctx.executor().execute(writableTask);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The socket took enough of the output: the client's requests run again. */
+    private void writable() {
+        writableScheduled = false;
+        if (closed || client == null || !outputBlocked || !ctx.channel().isWritable()) {
+            return;
+        }
+        outputBlocked = false;
+        processInput();
+        flushNow();
+    }
+
+    /**
+     * Whether the output waiting for this client (the reply buffer and the channel's outbound queue) is over its
+     * class's client-output-buffer-limit; if so the client is scheduled to close, as Redis's
+     * closeClientOnOutputBufferLimitReached with async set, and logged as Redis logs it.
+     */
+    private boolean overOutputLimit() {
+        if (!OutputBufferLimits.limited(client)) {
+            return false;
+        }
+        long used = writer.buffer().readableBytes() + outputListBytes();
+        if (!OutputBufferLimits.reached(client, used)) {
+            return false;
+        }
+        String info = ClientCommands.appendInfo(new StringBuilder(), client).toString();
+        client.closeAsap = true;
+        engine.log().warning("Client " + info + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        pauseReading();
+        ctx.executor().execute(this::close); // not now: the client may be in the middle of a PUBLISH's loop
+        return true;
+    }
+
+    /**
+     * A large bulk value: the replies so far (its header included) go to the channel as they are, the value follows
+     * in pooled buffers of its own, and replies go on in a fresh reply buffer; flushed with the rest. Not while the
+     * reply may still be taken back (CLIENT REPLY OFF or SKIP).
+     */
+    @Override
+    public boolean write(byte[] value, int offset, int length) {
+        if (closed || client == null || client.replyMode != Client.REPLY_ON || client.closeAsap) {
+            return false;
+        }
+        ByteBuf out = writer.buffer();
+        int n = out.readableBytes();
+        if (n > replyBufferPeak) {
+            replyBufferPeak = n;
+        }
+        engine.stats().netOutputBytes += n + length;
+        ctx.write(out, ctx.voidPromise());
+        int end = offset + length;
+        for (int at = offset; at < end; at += VALUE_CHUNK) {
+            int size = Math.min(VALUE_CHUNK, end - at);
+            ctx.write(ctx.alloc().ioBuffer(size).writeBytes(value, at, size), ctx.voidPromise());
+        }
+        writer.buffer(ctx.alloc().ioBuffer(replyBufferSize));
+        spilled += length;
+        unflushed = true;
+        return true;
     }
 
     @Override
@@ -247,9 +423,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
     // ---- Connection ----
 
+    /** Output was added for this client by another (a message, a MONITOR line, an unblocked reply). */
     @Override
     public void flushSoon() {
-        if (!flushScheduled && !closed) {
+        if (closed) {
+            return;
+        }
+        if (client != null && (client.closeAsap || overOutputLimit())) {
+            writer.buffer().clear();
+            return;
+        }
+        if (!flushScheduled) {
             flushScheduled = true;
             ctx.executor().execute(flushTask);
         }

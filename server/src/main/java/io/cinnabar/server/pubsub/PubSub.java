@@ -205,7 +205,7 @@ public final class PubSub {
             s.sink.message(channel, message);
             return;
         }
-        if (c.closing || c.reply.buffer().refCnt() == 0) {
+        if (c.closing || c.closeAsap || c.reply.buffer().refCnt() == 0) {
             return;
         }
         ReplyWriter r = c.reply;

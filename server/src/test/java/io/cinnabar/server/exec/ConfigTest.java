@@ -1,5 +1,6 @@
 package io.cinnabar.server.exec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,8 +150,9 @@ class ConfigTest {
                 set(c, "client-output-buffer-limit", "normal 1 2 -3"));
         assertEquals("OK", set(c, "client-output-buffer-limit", "replica 1mb 2k 3 pubsub 1 1 1"));
         assertEquals("normal 0 0 0 slave 1048576 2000 3 pubsub 1 1 1", c.find("client-output-buffer-limit").get());
-        assertEquals("output buffer limits for normal clients is not supported by Cinnabar yet",
-                set(c, "client-output-buffer-limit", "normal 1 2 3"));
+        assertEquals("OK", set(c, "client-output-buffer-limit", "normal 1 2 3"));
+        assertEquals("normal 1 2 3 slave 1048576 2000 3 pubsub 1 1 1", c.find("client-output-buffer-limit").get());
+        assertArrayEquals(new long[] {1, 2, 3, 1048576, 2000, 3, 1, 1, 1}, c.outputBufferLimits());
         assertEquals("wrong number of arguments", set(c, "oom-score-adj-values", "1 2"));
         assertEquals("Invalid oom-score-adj-values, elements must be between -2000 and 2000.",
                 set(c, "oom-score-adj-values", "1 2 3000"));
