@@ -40,6 +40,12 @@ final class StreamCommands {
             Errors.of("ERR Invalid stream ID specified as stream command argument");
     private static final ErrorReply INVALID_START = Errors.of("ERR invalid start ID for the interval");
     private static final ErrorReply INVALID_END = Errors.of("ERR invalid end ID for the interval");
+    private static final ErrorReply XCLAIM_MIN_IDLE = Errors.of("ERR Invalid min-idle-time argument for XCLAIM");
+    private static final ErrorReply XCLAIM_IDLE = Errors.of("ERR Invalid IDLE option argument for XCLAIM");
+    private static final ErrorReply XCLAIM_TIME = Errors.of("ERR Invalid TIME option argument for XCLAIM");
+    private static final ErrorReply XCLAIM_RETRYCOUNT = Errors.of("ERR Invalid RETRYCOUNT option argument for XCLAIM");
+    private static final ErrorReply XAUTOCLAIM_MIN_IDLE = Errors.of("ERR Invalid min-idle-time argument for XAUTOCLAIM");
+    private static final ErrorReply XAUTOCLAIM_COUNT = Errors.of("ERR COUNT must be > 0");
     private static final byte[] XCLAIM = ascii("XCLAIM");
     private static final byte[] XGROUP = ascii("XGROUP");
     private static final byte[] SETID = ascii("SETID");
@@ -667,7 +673,7 @@ final class StreamCommands {
                 if (id.equals(s.firstId())) {
                     firstEntry = true;
                 }
-                s.deleted(id, false);
+                s.deleted(id);
                 deleted++;
             }
         }
@@ -1472,7 +1478,7 @@ final class StreamCommands {
             errorf(c, "-NOGROUP No such key '", key, "' or consumer group '", groupName, "'");
             return;
         }
-        if (!Args.longArg(c, 4, Errors.of("ERR Invalid min-idle-time argument for XCLAIM"))) {
+        if (!Args.longArg(c, 4, XCLAIM_MIN_IDLE)) {
             return;
         }
         long minIdle = Math.max(c.parsedLong, 0);
@@ -1501,19 +1507,19 @@ final class StreamCommands {
                 justId = true;
             } else if (Args.is(opt, "idle") && moreArgs > 0) {
                 j++;
-                if (!Args.longArg(c, j, Errors.of("ERR Invalid IDLE option argument for XCLAIM"))) {
+                if (!Args.longArg(c, j, XCLAIM_IDLE)) {
                     return;
                 }
                 deliveryTime = now - c.parsedLong;
             } else if (Args.is(opt, "time") && moreArgs > 0) {
                 j++;
-                if (!Args.longArg(c, j, Errors.of("ERR Invalid TIME option argument for XCLAIM"))) {
+                if (!Args.longArg(c, j, XCLAIM_TIME)) {
                     return;
                 }
                 deliveryTime = c.parsedLong;
             } else if (Args.is(opt, "retrycount") && moreArgs > 0) {
                 j++;
-                if (!Args.longArg(c, j, Errors.of("ERR Invalid RETRYCOUNT option argument for XCLAIM"))) {
+                if (!Args.longArg(c, j, XCLAIM_RETRYCOUNT)) {
                     return;
                 }
                 retryCount = c.parsedLong;
@@ -1612,7 +1618,7 @@ final class StreamCommands {
     static void xautoclaim(Client c) {
         byte[] key = c.argv[1];
         byte[] groupName = c.argv[2];
-        if (!Args.longArg(c, 4, Errors.of("ERR Invalid min-idle-time argument for XAUTOCLAIM"))) {
+        if (!Args.longArg(c, 4, XAUTOCLAIM_MIN_IDLE)) {
             return;
         }
         long minIdle = Math.max(c.parsedLong, 0);
@@ -1633,7 +1639,7 @@ final class StreamCommands {
             byte[] opt = c.argv[j];
             if (Args.is(opt, "count") && moreArgs > 0) {
                 long maxCount = Long.MAX_VALUE / Math.max(16, attemptsFactor);
-                if (!Args.longArg(c, j + 1, 1, maxCount, Errors.of("ERR COUNT must be > 0"))) {
+                if (!Args.longArg(c, j + 1, 1, maxCount, XAUTOCLAIM_COUNT)) {
                     return;
                 }
                 count = c.parsedLong;

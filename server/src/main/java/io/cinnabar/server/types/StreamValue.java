@@ -535,8 +535,8 @@ public final class StreamValue implements Value {
         return true;
     }
 
-    /** XDEL's bookkeeping after deleting {@code id}: the greatest deleted ID and the first entry. */
-    public void deleted(StreamID id, boolean wasFirst) {
+    /** XDEL's bookkeeping after deleting {@code id}: the greatest deleted ID moves up to it. */
+    public void deleted(StreamID id) {
         if (StreamID.compare(id.ms, id.seq, maxDeletedMs, maxDeletedSeq) > 0) {
             maxDeletedMs = id.ms;
             maxDeletedSeq = id.seq;
