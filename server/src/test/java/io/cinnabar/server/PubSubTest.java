@@ -34,6 +34,12 @@ class PubSubTest {
             assertTrue(publisher.call("CLIENT", "LIST").contains(" flags=P db=0 sub=1 psub=1 ssub=0 "));
             assertEquals("*4\r\n$4\r\nnews\r\n:2\r\n$4\r\nnone\r\n:0\r\n", publisher.call("PUBSUB", "NUMSUB", "news", "none"));
             assertEquals(":1\r\n", publisher.call("PUBSUB", "NUMPAT"));
+            // CLIENT LIST TYPE tells subscribers (pubsub) from the others (normal), as getClientType
+            String pubsub = publisher.call("CLIENT", "LIST", "TYPE", "pubsub");
+            assertEquals(2, pubsub.split("id=", -1).length - 1, pubsub);
+            assertTrue(!pubsub.contains("flags=N"), pubsub);
+            String normal = publisher.call("CLIENT", "LIST", "TYPE", "normal");
+            assertEquals(1, normal.split("id=", -1).length - 1, normal);
         }
     }
 

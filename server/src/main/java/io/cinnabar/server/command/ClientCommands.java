@@ -79,8 +79,8 @@ public final class ClientCommands {
                 c.error("ERR Unknown client type '" + Args.string(c.argv[3]) + "'");
                 return;
             }
-            if (type.equals("normal")) {
-                for (Client other : c.engine.clients()) {
+            for (Client other : c.engine.clients()) {
+                if (type.equals(typeOf(other))) {
                     selected.add(other);
                 }
             }
@@ -115,7 +115,12 @@ public final class ClientCommands {
         c.reply.verbatim("txt", sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** getClientTypeByName: our clients are all "normal"; the other types exist and simply match nobody. */
+    /** getClientType: subscribed clients are "pubsub", the others (MONITOR included) "normal"; no replicas yet. */
+    private static String typeOf(Client c) {
+        return c.subscribed() ? "pubsub" : "normal";
+    }
+
+    /** getClientTypeByName: the names Redis takes; replica and master types exist and simply match nobody. */
     private static String clientType(byte[] name) {
         for (String t : new String[] {"normal", "slave", "replica", "pubsub", "master"}) {
             if (Args.is(name, t)) {
@@ -249,7 +254,7 @@ public final class ClientCommands {
             if (laddr != null && !laddr.equals(other.connection().localAddress())) {
                 continue;
             }
-            if (type != null && !type.equals("normal")) {
+            if (type != null && !type.equals(typeOf(other))) {
                 continue;
             }
             if (id != 0 && other.id != id) {
