@@ -53,6 +53,24 @@ final class DumpCommands {
 
     /** createDumpPayload: the type byte, the value, the RDB version and the CRC-64 of all before it. */
     static byte[] payload(Object value, boolean compress) {
+        RdbOutput out = buffer(compress);
+        out.write(RdbValues.typeOf(value));
+        RdbValues.write(out, value);
+        byte[] payload = DumpPayload.finish(out);
+        release(out, compress);
+        return payload;
+    }
+
+    /** rdbSavedObjectLen (DEBUG OBJECT's serializedlength): the bytes RdbValues writes for the value. */
+    static long serializedLength(Object value, boolean compress) {
+        RdbOutput out = buffer(compress);
+        RdbValues.write(out, value);
+        long size = out.size();
+        release(out, compress);
+        return size;
+    }
+
+    private static RdbOutput buffer(boolean compress) {
         RdbOutput[] buffers = BUFFERS.get();
         int slot = compress ? 1 : 0;
         RdbOutput out = buffers[slot];
@@ -61,13 +79,14 @@ final class DumpCommands {
             buffers[slot] = out;
         }
         out.reset();
-        out.write(RdbValues.typeOf(value));
-        RdbValues.write(out, value);
-        byte[] payload = DumpPayload.finish(out);
+        return out;
+    }
+
+    /** Drops a buffer that grew large, so one big DUMP does not pin its memory. */
+    private static void release(RdbOutput out, boolean compress) {
         if (out.array().length >= KEEP_BUFFER) {
-            buffers[slot] = null;
+            BUFFERS.get()[compress ? 1 : 0] = null;
         }
-        return payload;
     }
 
     /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]. */
