@@ -18,7 +18,7 @@ COMMANDS = """
 ping echo quit reset select swapdb hello auth client
 info config dbsize flushdb flushall time lastsave shutdown slowlog monitor memory latency debug command
 del unlink exists type touch rename renamenx copy move keys scan randomkey expire pexpire expireat pexpireat
-ttl pttl expiretime pexpiretime persist object
+ttl pttl expiretime pexpiretime persist object dump restore
 get set setnx setex psetex getset getdel getex mget mset msetnx append strlen incr decr incrby decrby
 incrbyfloat getrange substr setrange lcs
 eval evalsha eval_ro evalsha_ro script

@@ -109,7 +109,7 @@ final class DebugCommands {
         long refcount = Strings.isShared(e.value) ? Integer.MAX_VALUE : 1;
         c.reply.simple("Value at:0x" + Long.toHexString(0x7f0000000000L | System.identityHashCode(e.value))
                 + " refcount:" + refcount + " encoding:" + Types.encoding(e.value)
-                + " serializedlength:" + serializedLength(e.value)
+                + " serializedlength:" + serializedLength(c, e.value)
                 + " lru:" + e.lru + " lru_seconds_idle:" + c.engine.keyspace().idleMillis(e) / 1000
                 + (e.value instanceof ListValue l ? quicklistInfo(l) : ""));
     }
@@ -127,126 +127,9 @@ final class DebugCommands {
                 + " ql_uncompressed_size:" + l.uncompressedBytes();
     }
 
-    /**
-     * The length of the value as an RDB string (rdbSavedObjectLen): integers that fit 32 bits as 2, 3 or 5 bytes,
-     * strings over 20 bytes LZF-compressed when that saves space (rdbcompression yes), others as a length prefix
-     * plus the bytes.
-     */
-    static long serializedLength(Object v) {
-        if (v instanceof Long n) {
-            return integerLength(n);
-        }
-        if (v instanceof ListValue l) { // RDB_TYPE_LIST_QUICKLIST_2: a node count, then each node's container and blob
-            long[] total = {lengthPrefix(l.nodeCount())};
-            l.forEachNode((data, length, compressed, rawBytes) -> total[0] += 1 + (compressed
-                    ? 1 + lengthPrefix(length) + lengthPrefix(rawBytes) + length // rdbSaveLzfBlob as it is
-                    : serializedLength(java.util.Arrays.copyOf(data, length))));
-            return total[0];
-        }
-        if (v instanceof HashValue h) {
-            byte[] listpack = h.listpackBytes();
-            if (listpack != null) {
-                return serializedLength(listpack); // RDB_TYPE_HASH_LISTPACK: the blob as one string
-            }
-            long[] total = {lengthPrefix(h.size())}; // RDB_TYPE_HASH: a count, then each field and value
-            h.forEach((field, value) -> total[0] += serializedLength(field) + serializedLength(value));
-            return total[0];
-        }
-        if (v instanceof io.cinnabar.server.types.SetValue s) {
-            byte[] intset = s.intsetBytes();
-            if (intset != null) {
-                return serializedLength(intset); // RDB_TYPE_SET_INTSET: the blob as one string
-            }
-            long[] total = {lengthPrefix(s.size())}; // RDB_TYPE_SET: a count, then each member
-            s.forEach(member -> total[0] += serializedLength(member));
-            return total[0];
-        }
-        if (v instanceof ZSetValue z) {
-            byte[] listpack = z.listpackBytes();
-            if (listpack != null) {
-                return serializedLength(listpack); // RDB_TYPE_ZSET_LISTPACK: the blob as one string
-            }
-            long[] total = {lengthPrefix(z.size())}; // RDB_TYPE_ZSET_2: a count, then members and binary scores
-            z.forEach((member, score) -> total[0] += serializedLength(member) + 8);
-            return total[0];
-        }
-        if (v instanceof io.cinnabar.server.types.StreamValue s) {
-            return streamSerializedLength(s);
-        }
-        byte[] b = v instanceof byte[] bytes ? bytes : ((RawString) v).toBytes();
-        if (b.length <= 11) {
-            long n = io.cinnabar.protocol.bytes.Numbers.parseLong(b);
-            if (n != io.cinnabar.protocol.bytes.Numbers.NOT_A_NUMBER) {
-                long enc = integerLength(n);
-                if (enc > 0 && enc < 6) {
-                    return enc;
-                }
-            }
-        }
-        if (b.length > 20) {
-            byte[] out = new byte[b.length - 4];
-            int compressed = io.cinnabar.server.persist.Lzf.compress(b, b.length, out);
-            if (compressed > 0) {
-                return 1 + lengthPrefix(compressed) + lengthPrefix(b.length) + compressed;
-            }
-        }
-        return lengthPrefix(b.length) + b.length;
-    }
-
-    private static long integerLength(long n) {
-        if (n >= -(1 << 7) && n <= (1 << 7) - 1) {
-            return 2;
-        } else if (n >= -(1 << 15) && n <= (1 << 15) - 1) {
-            return 3;
-        } else if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
-            return 5;
-        }
-        int digits = io.cinnabar.protocol.bytes.Numbers.digits(n);
-        return lengthPrefix(digits) + digits;
-    }
-
-    /**
-     * RDB_TYPE_STREAM_LISTPACKS_3... as 7.0 writes it (type 19): the nodes (16-byte key and listpack blob each),
-     * length, last, first and greatest deleted IDs, entries added, then each group with its PEL and consumers.
-     */
-    private static long streamSerializedLength(io.cinnabar.server.types.StreamValue s) {
-        long[] total = {lengthPrefix(s.nodeCount())};
-        s.forEachNode((ms, seq, lp) -> total[0] += 17 + serializedLength(lp.toBytes()));
-        total[0] += unsignedLength(s.length()) + unsignedLength(s.lastMs()) + unsignedLength(s.lastSeq());
-        total[0] += unsignedLength(s.firstId().ms) + unsignedLength(s.firstId().seq);
-        total[0] += unsignedLength(s.maxDeletedId().ms) + unsignedLength(s.maxDeletedId().seq);
-        total[0] += unsignedLength(s.entriesAdded()) + lengthPrefix(s.groupCount());
-        if (s.groups() != null) {
-            for (java.util.Map.Entry<byte[], io.cinnabar.server.types.StreamGroup> e : s.groups().entrySet()) {
-                io.cinnabar.server.types.StreamGroup g = e.getValue();
-                total[0] += serializedLength(e.getKey()) + unsignedLength(g.lastId.ms) + unsignedLength(g.lastId.seq)
-                        + unsignedLength(g.entriesRead) + lengthPrefix(g.pel.size());
-                for (long p = g.pel.first(); p >= 0; p = g.pel.next(p)) {
-                    total[0] += 16 + 8 + unsignedLength(g.pel.value(p).deliveryCount);
-                }
-                total[0] += lengthPrefix(g.consumers.size());
-                for (io.cinnabar.server.types.StreamConsumer c : g.consumers.values()) {
-                    total[0] += serializedLength(c.name) + 8 + lengthPrefix(c.pel.size()) + 16L * c.pel.size();
-                }
-            }
-        }
-        return total[0];
-    }
-
-    /** rdbSaveLen's size for a value Redis holds unsigned (IDs, counters; -1 is 2^64-1). */
-    private static int unsignedLength(long v) {
-        return v < 0 ? 9 : lengthPrefix(v);
-    }
-
-    private static int lengthPrefix(long len) {
-        if (len < (1 << 6)) {
-            return 1;
-        } else if (len < (1 << 14)) {
-            return 2;
-        } else if (len <= 0xffffffffL) {
-            return 5;
-        }
-        return 9;
+    /** rdbSavedObjectLen: the value's RDB bytes after its type byte, compressed as rdbcompression says. */
+    static long serializedLength(Client c, Object v) {
+        return DumpCommands.serializedLength(v, "yes".equals(c.engine.config().find("rdbcompression").get()));
     }
 
     private static void protocol(Client c) {

@@ -222,6 +222,8 @@ final class Handlers {
             case "rename" -> KeyCommands::rename;
             case "renamenx" -> KeyCommands::renamenx;
             case "copy" -> KeyCommands::copy;
+            case "dump" -> DumpCommands::dump;
+            case "restore" -> DumpCommands::restore;
             case "move" -> KeyCommands::move;
             case "keys" -> KeyCommands::keys;
             case "scan" -> KeyCommands::scan;

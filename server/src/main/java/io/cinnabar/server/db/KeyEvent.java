@@ -32,6 +32,7 @@ public final class KeyEvent {
     public static final KeyEvent MOVE_FROM = new KeyEvent("move_from", GENERIC);
     public static final KeyEvent MOVE_TO = new KeyEvent("move_to", GENERIC);
     public static final KeyEvent COPY_TO = new KeyEvent("copy_to", GENERIC);
+    public static final KeyEvent RESTORE = new KeyEvent("restore", GENERIC);
     public static final KeyEvent EXPIRED_KEY = new KeyEvent("expired", EXPIRED);
     // strings
     public static final KeyEvent SET_STRING = new KeyEvent("set", STRING);

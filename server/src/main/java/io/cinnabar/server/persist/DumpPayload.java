@@ -1,7 +1,5 @@
 package io.cinnabar.server.persist;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * The footer of DUMP and FUNCTION DUMP payloads (cluster.c createDumpPayload / verifyDumpPayload): the RDB version
  * as two bytes little-endian, then the CRC-64 of everything before it as eight bytes little-endian.
@@ -16,16 +14,11 @@ public final class DumpPayload {
     private DumpPayload() {
     }
 
-    /** Appends the version and the checksum; returns the finished payload. */
-    public static byte[] finish(ByteArrayOutputStream body) {
-        body.write(RDB_VERSION & 0xff);
-        body.write((RDB_VERSION >>> 8) & 0xff);
-        byte[] bytes = body.toByteArray();
-        long crc = Crc64.update(0, bytes, 0, bytes.length);
-        for (int i = 0; i < 8; i++) {
-            body.write((int) (crc >>> (8 * i)) & 0xff);
-        }
-        return body.toByteArray();
+    /** Appends the version and the checksum to the body in {@code out}; returns the finished payload. */
+    public static byte[] finish(RdbOutput out) {
+        out.writeLittleEndian(RDB_VERSION, 2);
+        out.writeLittleEndian(Crc64.update(0, out.array(), 0, out.size()), 8);
+        return out.toByteArray();
     }
 
     /** verifyDumpPayload: at least the footer, a version this server reads (10 or older) and a matching CRC. */

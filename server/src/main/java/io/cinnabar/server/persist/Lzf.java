@@ -80,9 +80,24 @@ public final class Lzf {
                 }
                 out[op - lit - 1] = (byte) (lit - 1); // stop run
                 op -= lit == 0 ? 1 : 0; // undo run if length is zero
-                do {
-                    len++;
-                } while (len < maxlen && in[ref + len] == in[ip + len]);
+                // lzf_c.c compares the next 16 octets unrolled, without looking at maxlen, whenever maxlen > 16, and
+                // only then runs its bounded loop (which still steps once more): near the end of the input a match
+                // can come out one or two octets longer than the bounded loop alone gives. Redis's bytes have it.
+                boolean mismatch = false;
+                if (maxlen > 16) {
+                    for (int k = 0; k < 16; k++) {
+                        len++;
+                        if (in[ref + len] != in[ip + len]) {
+                            mismatch = true;
+                            break;
+                        }
+                    }
+                }
+                if (!mismatch) {
+                    do {
+                        len++;
+                    } while (len < maxlen && in[ref + len] == in[ip + len]);
+                }
                 len -= 2; // len is now #octets - 1
                 ip++;
                 if (len < 7) {

@@ -119,11 +119,16 @@ public final class RdbInput {
             pos += n;
             return out;
         }
-        byte[] out = new byte[n]; // large: copy as it streams in, without growing the buffer to the whole size
+        // large: copy as it streams in, without growing the buffer to the whole size; the array grows with what
+        // actually arrives, so a corrupt length at the end of a file cannot allocate gigabytes
+        byte[] out = new byte[CHUNK];
         int done = 0;
         while (done < n) {
             need(1, "a string of " + n + " bytes");
             int take = Math.min(n - done, end - pos);
+            if (done + take > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(n, Math.max((long) done + take, 2L * out.length)));
+            }
             System.arraycopy(buf, pos, out, done, take);
             pos += take;
             done += take;
@@ -172,7 +177,10 @@ public final class RdbInput {
         }
     }
 
-    /** rdbLoadLen: a plain length; an encoded-string marker here is an error. */
+    /**
+     * rdbLoadLen: a plain length; an encoded-string marker here is an error. The 64-bit form is unsigned: a value
+     * of 2^63 or more comes back negative (compare with {@link Long#compareUnsigned}).
+     */
     public long readLength() throws IOException {
         int b = readByte();
         if ((b >>> 6) == 3) {
@@ -184,8 +192,8 @@ public final class RdbInput {
     /** A length that must fit an int (element counts, string lengths). */
     public int readIntLength() throws IOException {
         long len = readLength();
-        if (len > Integer.MAX_VALUE - 16) {
-            throw error("Length " + len + " too large");
+        if (len < 0 || len > Integer.MAX_VALUE - 16) {
+            throw error("Length " + Long.toUnsignedString(len) + " too large");
         }
         return (int) len;
     }
@@ -222,8 +230,8 @@ public final class RdbInput {
         int b = readByte();
         if ((b >>> 6) != 3) {
             long len = readLengthAfter(b);
-            if (len > Integer.MAX_VALUE - 16) {
-                throw error("String length " + len + " too large");
+            if (len < 0 || len > Integer.MAX_VALUE - 16) {
+                throw error("String length " + Long.toUnsignedString(len) + " too large");
             }
             return readBytes((int) len);
         }
@@ -237,10 +245,15 @@ public final class RdbInput {
             case ENC_LZF: {
                 long clen = readLength();
                 long ulen = readLength();
-                if (clen > Integer.MAX_VALUE - 16 || ulen > Integer.MAX_VALUE - 16) {
+                if (clen < 0 || clen > Integer.MAX_VALUE - 16 || ulen < 0 || ulen > Integer.MAX_VALUE - 16) {
                     throw error("LZF string length too large");
                 }
                 byte[] packed = readBytes((int) clen);
+                // an LZF back reference of 3 bytes yields at most 264: a larger claim is corrupt, and is refused
+                // before a corrupt length can make it allocate
+                if (ulen > clen * 88) {
+                    throw error("Invalid LZF compressed string");
+                }
                 byte[] out = new byte[(int) ulen];
                 if (!Lzf.decompress(packed, 0, packed.length, out)) {
                     throw error("Invalid LZF compressed string");

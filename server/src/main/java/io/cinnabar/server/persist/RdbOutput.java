@@ -84,15 +84,18 @@ public final class RdbOutput {
         writeLittleEndian(Double.doubleToRawLongBits(d), 8);
     }
 
-    /** rdbSaveLen: the smallest of the 6-, 14-, 32- and 64-bit forms (big-endian). */
+    /**
+     * rdbSaveLen: the smallest of the 6-, 14-, 32- and 64-bit forms (big-endian). {@code len} is unsigned, as
+     * rdbSaveLen's uint64_t: a stream's unknown entries-read (-1) goes out as the 64-bit form of 2^64-1.
+     */
     public void writeLength(long len) {
-        if (len < (1 << 6)) {
+        if (len >= 0 && len < (1 << 6)) {
             write((int) len);
-        } else if (len < (1 << 14)) {
+        } else if (len >= 0 && len < (1 << 14)) {
             ensure(2);
             buf[size++] = (byte) (0x40 | (len >>> 8));
             buf[size++] = (byte) len;
-        } else if (len <= 0xffffffffL) {
+        } else if (len >= 0 && len <= 0xffffffffL) {
             ensure(5);
             buf[size++] = (byte) 0x80;
             for (int shift = 24; shift >= 0; shift -= 8) {

@@ -4,7 +4,8 @@ import io.cinnabar.protocol.bytes.Glob;
 import io.cinnabar.protocol.reply.ReplyWriter;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.persist.DumpPayload;
-import io.cinnabar.server.persist.RdbStrings;
+import io.cinnabar.server.persist.RdbInput;
+import io.cinnabar.server.persist.RdbOutput;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -487,10 +488,10 @@ public final class FunctionLibraries {
 
     /** FUNCTION DUMP: every library's code as an RDB FUNCTION2 record, then the RDB version and CRC-64. */
     public byte[] dump(boolean compress) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RdbOutput out = new RdbOutput(256, compress);
         for (Library lib : current.libraries.values()) {
             out.write(OPCODE_FUNCTION2);
-            RdbStrings.write(out, lib.code, compress);
+            out.writeString(lib.code);
         }
         return DumpPayload.finish(out);
     }
@@ -504,9 +505,10 @@ public final class FunctionLibraries {
             throw new LibraryError("DUMP payload version or checksum are wrong");
         }
         Context restored = new Context();
-        RdbStrings.Reader in = new RdbStrings.Reader(payload, 0, payload.length);
-        while (payload.length - in.position() > 10) {
-            int type = in.readType();
+        // the records are read from the whole payload, footer included, as Redis's rio over the buffer does
+        RdbInput in = new RdbInput(payload, 0, payload.length);
+        while (payload.length - in.offset() > 10) {
+            int type = readType(in);
             if (type != OPCODE_FUNCTION && type != OPCODE_FUNCTION2) {
                 throw new LibraryError("given type is not a function");
             }
@@ -520,8 +522,25 @@ public final class FunctionLibraries {
         join(restored, policy == RestorePolicy.REPLACE);
     }
 
-    private static byte[] readFunction2(RdbStrings.Reader in) throws LibraryError {
-        byte[] code = in.readString();
+    private static int readType(RdbInput in) throws LibraryError {
+        try {
+            return in.readByte();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** rdbGenericLoadStringObject: the string, or null where Redis's loader fails. */
+    private static byte[] readString(RdbInput in) {
+        try {
+            return in.readString();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static byte[] readFunction2(RdbInput in) throws LibraryError {
+        byte[] code = readString(in);
         if (code == null) {
             throw new LibraryError("Failed loading library payload");
         }
@@ -529,23 +548,25 @@ public final class FunctionLibraries {
     }
 
     /** The format of Redis 7.0's release candidates: name, engine, optional description, then the body. */
-    private static byte[] readFunction(RdbStrings.Reader in) throws LibraryError {
-        byte[] name = in.readString();
+    private static byte[] readFunction(RdbInput in) throws LibraryError {
+        byte[] name = readString(in);
         if (name == null) {
             throw new LibraryError("Failed loading library name");
         }
-        byte[] engine = in.readString();
+        byte[] engine = readString(in);
         if (engine == null) {
             throw new LibraryError("Failed loading engine name");
         }
-        long hasDescription = in.readLength();
-        if (hasDescription < 0) {
+        long hasDescription;
+        try {
+            hasDescription = in.readLength();
+        } catch (java.io.IOException e) {
             throw new LibraryError("Failed loading library description indicator");
         }
-        if (hasDescription != 0 && in.readString() == null) {
+        if (hasDescription != 0 && readString(in) == null) {
             throw new LibraryError("Failed loading library description");
         }
-        byte[] blob = in.readString();
+        byte[] blob = readString(in);
         if (blob == null) {
             throw new LibraryError("Failed loading library blob");
         }

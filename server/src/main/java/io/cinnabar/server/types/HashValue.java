@@ -29,6 +29,29 @@ public final class HashValue implements Value {
         this.table = table;
     }
 
+    /** An empty hash-table-encoded hash, for a loader that knows it will be large (hashTypeConvert up front). */
+    public static HashValue table() {
+        return new HashValue(null, new Dict(0x5eed));
+    }
+
+    /**
+     * A hash over a listpack of field, value pairs read from RDB or RESTORE (an even number of entries), converted
+     * to a table when it has more than {@code maxEntries} fields, as rdbLoadObject does for RDB_TYPE_HASH_LISTPACK
+     * (which looks at the count only, not at the lengths).
+     */
+    public static HashValue ofListpack(Listpack pairs, long maxEntries) {
+        HashValue h = new HashValue(pairs, null);
+        if (h.size() > maxEntries) {
+            h.convert();
+        }
+        return h;
+    }
+
+    /** The listpack (RDB writes its array as it is), or null once the hash is a table; not to be changed. */
+    public Listpack listpack() {
+        return listpack;
+    }
+
     public int size() {
         return table != null ? table.size() : listpack.size() / 2;
     }

@@ -231,6 +231,14 @@ public final class IntSet {
         return value;
     }
 
+    /**
+     * The backing array: exactly Redis's bytes, {@link #bytes()} long (what RDB writes as SET_INTSET). Valid until
+     * the next change; the caller must not modify it.
+     */
+    public byte[] array() {
+        return blob;
+    }
+
     /** The exact Redis bytes, in a fresh array the caller owns. */
     public byte[] toBytes() {
         return blob.clone();

@@ -610,6 +610,19 @@ public final class ListValue implements Value {
         });
     }
 
+    /**
+     * quicklistAppendListpack: adds {@code lp} (a non-empty listpack read from RDB or RESTORE, kept as it is
+     * whatever its size) as the new last node, then compresses as __quicklistInsertNode does.
+     */
+    public void appendNode(Listpack lp) {
+        int last = nodes.size() - 1;
+        nodes.add(lp);
+        size += lp.size();
+        if (compress != 0) {
+            settle(last);
+        }
+    }
+
     /** Receives each node as RDB would write it. */
     public interface NodeVisitor {
         /**

@@ -31,6 +31,23 @@ public final class SetValue implements Value {
         this.table = table;
     }
 
+    /** An empty hash-table-encoded set (createSetObject), for a loader that knows it will be large. */
+    public static SetValue table() {
+        return new SetValue(null, new Dict(0x5eed));
+    }
+
+    /**
+     * A set over an intset read from RDB or RESTORE, converted to a table when it has more than
+     * {@code maxIntsetEntries} members, as rdbLoadObject does for RDB_TYPE_SET_INTSET.
+     */
+    public static SetValue ofIntSet(IntSet ints, long maxIntsetEntries) {
+        SetValue s = new SetValue(ints, null);
+        if (ints.size() > maxIntsetEntries) {
+            s.convert();
+        }
+        return s;
+    }
+
     /** setTypeCreate: an intset if the first member to come is an integer, else a table. */
     public static SetValue createFor(byte[] firstMember) {
         return isInteger(firstMember) ? new SetValue() : new SetValue(null, new Dict(0x5eed));
@@ -47,6 +64,11 @@ public final class SetValue implements Value {
 
     public boolean isIntset() {
         return table == null;
+    }
+
+    /** The intset (RDB writes its array as it is), or null once the set is a table; not to be changed. */
+    public IntSet intset() {
+        return ints;
     }
 
     /** The intset's exact bytes (what RDB and DUMP write for it), or null once the set is a table. */

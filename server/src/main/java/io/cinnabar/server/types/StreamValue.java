@@ -106,6 +106,37 @@ public final class StreamValue implements Value {
         maxDeletedSeq = id.seq;
     }
 
+    /**
+     * Adds a node read from RDB or RESTORE under its master ID, in ID order wherever it comes (raxTryInsert); false
+     * if a node with that ID is there already. The listpack must hold a well-formed node (the loader checks it).
+     */
+    public boolean addLoadedNode(long masterMs, long masterSeq, Listpack lp) {
+        int at = floorNode(masterMs, masterSeq);
+        if (at >= 0 && nodes[at].ms == masterMs && nodes[at].seq == masterSeq) {
+            return false;
+        }
+        addNode(new Node(masterMs, masterSeq, lp));
+        if (at + 1 != nodeCount - 1) { // not the last in ID order: move it into place
+            Node n = nodes[nodeCount - 1];
+            System.arraycopy(nodes, at + 1, nodes, at + 2, nodeCount - at - 2);
+            nodes[at + 1] = n;
+        }
+        return true;
+    }
+
+    /** The metadata a loader reads after the nodes: length, last, first and greatest deleted IDs, entries added. */
+    public void setLoadedMetadata(long length, long lastMs, long lastSeq, long firstMs, long firstSeq,
+            long maxDeletedMs, long maxDeletedSeq, long entriesAdded) {
+        this.length = length;
+        this.lastMs = lastMs;
+        this.lastSeq = lastSeq;
+        this.firstMs = firstMs;
+        this.firstSeq = firstSeq;
+        this.maxDeletedMs = maxDeletedMs;
+        this.maxDeletedSeq = maxDeletedSeq;
+        this.entriesAdded = entriesAdded;
+    }
+
     /** Receives a node's master ID and listpack (what RDB writes: the 16-byte key and the blob). */
     public interface NodeVisitor {
         void visit(long masterMs, long masterSeq, Listpack lp);

@@ -38,6 +38,49 @@ public final class ZSetValue implements Value {
         this.index = index;
     }
 
+    /**
+     * A sorted set over a listpack of member, score pairs read from RDB or RESTORE (an even number of entries, in
+     * order), converted to a skiplist when it has more than {@code maxEntries} members, as rdbLoadObject does for
+     * RDB_TYPE_ZSET_LISTPACK and the ziplists it converts.
+     */
+    public static ZSetValue ofListpack(Listpack pairs, long maxEntries) {
+        ZSetValue z = new ZSetValue(pairs, null);
+        if (z.size() > maxEntries) {
+            z.convert();
+        }
+        return z;
+    }
+
+    /** The listpack (RDB writes its array as it is), or null once the set is a skiplist; not to be changed. */
+    public Listpack listpack() {
+        return listpack;
+    }
+
+    /**
+     * Adds a member to a skiplist-encoded set as rdbLoadObject's zslInsert and dictAdd do, keeping {@code member}'s
+     * array; false (nothing changed) if the member is already there, which a loader reports as corrupt.
+     */
+    public boolean addLoaded(byte[] member, double score) {
+        return index.add(member, score); // false leaves a changed score behind, but the loader drops the set
+    }
+
+    /**
+     * zsetConvert to OBJ_ENCODING_LISTPACK: the skiplist's elements, lowest first, appended as member and d2string
+     * score (the loader does this after reading a small ZSET_2).
+     */
+    public void convertToListpack() {
+        if (index == null) {
+            return;
+        }
+        Listpack lp = new Listpack();
+        for (SkipList.Node x = index.list().first(); x != null; x = x.next()) {
+            lp.append(x.member());
+            lp.append(d2string(x.score()));
+        }
+        listpack = lp;
+        index = null;
+    }
+
     public int size() {
         return index != null ? index.size() : listpack.size() / 2;
     }

@@ -209,7 +209,7 @@ class FunctionsTest extends ServerTest {
         assertEquals("-ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.\r\n",
                 call("FUNCTION", "restore", "x", "flush", "y"));
         // a valid footer over a record that is not a function
-        java.io.ByteArrayOutputStream notFunction = new java.io.ByteArrayOutputStream();
+        io.cinnabar.server.persist.RdbOutput notFunction = new io.cinnabar.server.persist.RdbOutput(16, false);
         notFunction.write(0);
         notFunction.write(0);
         byte[] wrongType = io.cinnabar.server.persist.DumpPayload.finish(notFunction);
