@@ -21,10 +21,16 @@ public final class Dict {
     /** Redis's HASHTABLE_MIN_FILL: shrink when less than 1/8 full. */
     private static final int MIN_FILL = 8;
 
-    /** One key with its value. Fields are the keyspace's to read and write. */
+    /** The top bit of {@link Entry#hash}: not part of the hash, it is the snapshot mark (see {@link KeyspaceSnapshot}). */
+    static final int MARK = 0x80000000;
+
+    /**
+     * One key with its value. Fields are the keyspace's to read and write. The hash's top bit is the snapshot mark,
+     * so that marking costs no memory per entry (the entry stays at 40 bytes).
+     */
     public static final class Entry {
         public final byte[] key;
-        final int hash;
+        int hash;
         public Object value;
         public long expireAt = NO_EXPIRE;
         /** Last access, in the LRU clock's units (seconds, wrapping at 24 bits, as Redis keeps it). */
@@ -74,7 +80,7 @@ public final class Dict {
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
-        return h;
+        return h & ~MARK; // the top bit is the entry's snapshot mark
     }
 
     public Entry find(byte[] key) {
@@ -97,7 +103,7 @@ public final class Dict {
             return null;
         }
         for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == h && Arrays.equals(e.key, key)) {
+            if ((e.hash & ~MARK) == h && Arrays.equals(e.key, key)) {
                 return e;
             }
         }
@@ -157,7 +163,7 @@ public final class Dict {
         int i = h & (table.length - 1);
         Entry prev = null;
         for (Entry e = table[i]; e != null; prev = e, e = e.next) {
-            if (e.hash == h && Arrays.equals(e.key, key)) {
+            if ((e.hash & ~MARK) == h && Arrays.equals(e.key, key)) {
                 if (prev == null) {
                     table[i] = e.next;
                 } else {
@@ -168,6 +174,18 @@ public final class Dict {
             }
         }
         return null;
+    }
+
+    /**
+     * Sizes an empty table for {@code n} entries at once (the RESIZEDB hint of an RDB file), so that loading does
+     * not rehash step by step.
+     */
+    public void reserve(long n) {
+        if (size() == 0 && n > table0.length && n <= (1 << 30)) {
+            table0 = new Entry[nextPowerOfTwo((int) n)];
+            table1 = null;
+            rehashIndex = -1;
+        }
     }
 
     public void clear() {
