@@ -55,6 +55,11 @@ public final class Dict {
     private int used1;
     /** Next bucket of table0 to move to table1, or -1 when not rehashing. */
     private int rehashIndex = -1;
+    /**
+     * While a snapshot walks the table, entries must stay in their buckets: no rehash step, no resize (Redis
+     * likewise stops resizing while a child process saves). Chains grow meanwhile; the first write after resizes.
+     */
+    private boolean frozen;
 
     public Dict(int seed) {
         this.seed = seed;
@@ -197,6 +202,9 @@ public final class Dict {
     }
 
     private void expandIfNeeded() {
+        if (frozen && table0.length > 0) {
+            return;
+        }
         if (rehashIndex >= 0) {
             return;
         }
@@ -210,7 +218,7 @@ public final class Dict {
     }
 
     private void shrinkIfNeeded() {
-        if (rehashIndex >= 0 || table0.length <= INITIAL_SIZE) {
+        if (frozen || rehashIndex >= 0 || table0.length <= INITIAL_SIZE) {
             return;
         }
         if ((long) used0 * MIN_FILL < table0.length) {
@@ -237,12 +245,14 @@ public final class Dict {
 
     /** Moves one bucket (visiting at most ten empty ones) from the old table to the new one, as _dictRehashStep. */
     void rehashStep() {
-        rehash(1);
+        if (!frozen) {
+            rehash(1);
+        }
     }
 
     /** Does up to {@code steps} bucket moves; returns true while more rehashing remains. */
     public boolean rehash(int steps) {
-        if (rehashIndex < 0) {
+        if (rehashIndex < 0 || frozen) {
             return false;
         }
         int emptyVisits = steps * 10;
@@ -351,6 +361,36 @@ public final class Dict {
             e = e.next;
         }
         return e;
+    }
+
+    /** Stops (true) or allows again (false) rehashing and resizing: see {@link #frozen}. */
+    void freeze(boolean freeze) {
+        frozen = freeze;
+    }
+
+    /**
+     * Walks a frozen table in bucket order (table0, then table1 while a rehash was under way), visiting at most
+     * {@code maxBuckets} buckets from {@code position} (0 to start); returns the next position, or -1 at the end.
+     * Entries stay in their buckets while frozen, so every entry present for the whole walk is visited once;
+     * bucket order reads the bucket array sequentially, where a reverse-binary scan jumps across it.
+     */
+    long walk(long position, int maxBuckets, Visitor visitor) {
+        int t = (int) (position >>> 32);
+        int i = (int) position;
+        while (maxBuckets-- > 0) {
+            Entry[] table = t == 0 ? table0 : table1;
+            if (table == null || i >= table.length) {
+                if (t == 0 && table1 != null) {
+                    t = 1;
+                    i = 0;
+                    continue;
+                }
+                return -1;
+            }
+            visitBucket(table[i], visitor);
+            i++;
+        }
+        return ((long) t << 32) | (i & 0xffffffffL);
     }
 
     /** Visits every entry; the visitor must not add or remove entries. */

@@ -4,8 +4,9 @@ package io.cinnabar.server.db;
  * A point-in-time snapshot of the keyspace taken without fork and without stopping the executor: every key that
  * existed when it began is given to its {@link Sink} exactly once, with the value and expiry it had then.
  *
- * <p>{@link #step} walks each database's key table with the dict's reverse-binary cursor, which reaches every entry
- * present for the whole walk across resizes, in slices of a bounded budget. A key about to be changed or removed
+ * <p>{@link #step} walks each database's key table in bucket order, in slices of a bounded budget; the tables are
+ * frozen meanwhile (no rehash step, no resize, as Redis stops resizing while a child saves), so entries stay in
+ * their buckets and every entry present for the whole walk is reached. A key about to be changed or removed
  * before the walk reached it is given first (serialize-before-mutate, from {@link Database}'s write paths). A
  * mark bit in each entry (the top bit of its stored hash) says whether it was given: the walk and the early gives
  * skip marked entries, and entries created after the snapshot began are born marked, so none is given twice and
@@ -49,6 +50,7 @@ public final class KeyspaceSnapshot {
         for (int i = 0; i < n; i++) {
             Database db = keyspace.db(i);
             tables[i] = db.keys();
+            tables[i].freeze(true); // entries stay in their buckets until the walk is over
             sizes[i] = db.size();
             volatileSizes[i] = db.volatileSize();
             t += sizes[i];
@@ -95,15 +97,18 @@ public final class KeyspaceSnapshot {
             }
             Dict d = tables[table];
             if (d.size() == 0) {
+                d.freeze(false);
                 table++;
                 cursor = 0;
                 continue;
             }
-            cursor = d.scan(cursor, walker);
-            if (cursor == 0) {
+            cursor = d.walk(cursor, (int) Math.min(64, Math.max(1, stop - given)), walker);
+            if (cursor < 0) {
+                d.freeze(false);
                 table++;
+                cursor = 0;
             }
-            if (given >= stop || (timed && (++buckets & 31) == 0 && System.nanoTime() - deadlineNanos >= 0)) {
+            if (given >= stop || (timed && (++buckets & 7) == 0 && System.nanoTime() - deadlineNanos >= 0)) {
                 break;
             }
         }
@@ -147,6 +152,7 @@ public final class KeyspaceSnapshot {
         sink = null;
         for (int i = table; i < tables.length; i++) {
             if (!live(tables[i])) {
+                tables[i].freeze(false);
                 tables[i] = EMPTY; // flushed or replaced: nobody will read its marks again
             }
         }
@@ -167,6 +173,9 @@ public final class KeyspaceSnapshot {
     }
 
     private void finish() {
+        for (Dict d : tables) {
+            d.freeze(false);
+        }
         done = true;
         if (keyspace.snapshot == this) {
             keyspace.snapshot = null;
