@@ -49,12 +49,29 @@ public final class RdbFileWriter {
      */
     public RdbFileWriter(Path target, boolean checksum) {
         this.target = target.toAbsolutePath();
-        Path dir = this.target.getParent();
-        this.temp = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        this.temp = claimTemp(this.target.getParent());
         this.checksum = checksum;
         this.thread = new Thread(this::run, "cinnabar-rdb-writer");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /** Temporary files being written in this JVM: two writers never share one. */
+    private static final java.util.Set<Path> TEMPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final AtomicLong SEQ = new AtomicLong();
+
+    /**
+     * {@code temp-<pid>.rdb}, as Redis's rdbSave names it; when that one is in use (a background save still writing
+     * while a synchronous one starts, as Redis's child writes {@code temp-<childpid>.rdb}, or another server of this
+     * JVM saving into the same directory) {@code temp-<pid>-<n>.rdb}.
+     */
+    private static Path claimTemp(Path dir) {
+        long pid = ProcessHandle.current().pid();
+        Path p = dir.resolve("temp-" + pid + ".rdb");
+        while (!TEMPS.add(p)) {
+            p = dir.resolve("temp-" + pid + "-" + SEQ.incrementAndGet() + ".rdb");
+        }
+        return p;
     }
 
     /** The temporary file's name, as Redis's log names it. */
@@ -175,6 +192,7 @@ public final class RdbFileWriter {
                 // nothing more to do: the target is untouched either way
             }
         }
+        TEMPS.remove(temp);
         result.complete(new Result(target, error, written));
     }
 
