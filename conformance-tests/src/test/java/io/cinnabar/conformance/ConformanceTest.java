@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceTest {
     static final List<String> SCENARIOS = List.of("strings", "keys", "connection", "server", "protocol", "scripting",
-            "config", "hashes", "sets", "lists", "zsets", "transactions", "sort", "blocking", "pubsub", "functions", "tracking", "streams", "dump");
+            "config", "hashes", "sets", "lists", "zsets", "transactions", "sort", "blocking", "pubsub", "functions", "tracking", "streams", "dump",
+            "persistence");
 
     /** All scenarios, or those named in {@code -Dcinnabar.scenarios=a,b} (to record or debug a few). */
     @TestFactory

@@ -25,15 +25,20 @@ import java.util.concurrent.CountDownLatch;
 public final class CinnabarServer implements AutoCloseable {
     private final Config config;
     private final boolean quiet;
+    /** Load dir/dbfilename at start: the launcher always does, as redis-server; embedded when asked for a file. */
+    private final boolean loadAtStart;
+    /** The final save was made (SHUTDOWN, a signal): close() must not make another. */
+    private volatile boolean finalSaveDone;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Engine engine;
     private NetServer net;
     private VirtualClock clock;
     private volatile boolean running;
 
-    CinnabarServer(Config config, boolean quiet) {
+    CinnabarServer(Config config, boolean quiet, boolean loadAtStart) {
         this.config = config;
         this.quiet = quiet;
+        this.loadAtStart = loadAtStart;
     }
 
     public static Builder builder() {
@@ -77,8 +82,20 @@ public final class CinnabarServer implements AutoCloseable {
             throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
                     + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
+        if (loadAtStart) {
+            try {
+                // before the listeners accept: no client can see a half-loaded dataset, so nothing answers LOADING
+                built.rdb().loadAtStartup();
+            } catch (io.cinnabar.server.persist.RdbPersistence.LoadError e) {
+                log.warning("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
+                built.close();
+                net.stop();
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
         engine = built;
         engine.onShutdownRequest(() -> {
+            finalSaveDone = true; // SHUTDOWN made its save, or was told not to
             Thread t = new Thread(this::close, "cinnabar-shutdown");
             t.start();
         });
@@ -161,6 +178,59 @@ public final class CinnabarServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Saves every database now to {@code dir}/{@code dbfilename} (SAVE): the file is written to a temporary file
+     * and renamed over the old one, so a failure leaves the old file as it was.
+     *
+     * @throws IllegalStateException with the reason if the file could not be written
+     */
+    public void save() {
+        requireRunning();
+        String error = engine.call(() -> engine.rdb().bgsaveInProgress()
+                ? "Background save already in progress" : engine.rdb().saveTo(engine.rdb().file(), true));
+        if (error != null) {
+            throw new IllegalStateException("Cinnabar could not save: " + error);
+        }
+    }
+
+    /**
+     * Saves every database now to {@code file}, an RDB file Redis 7.0 loads (written to a temporary file beside it,
+     * then renamed). As SAVE, the count of changes since the last save restarts.
+     *
+     * @throws IllegalStateException with the reason if the file could not be written
+     */
+    public void save(java.nio.file.Path file) {
+        requireRunning();
+        java.nio.file.Path target = file.toAbsolutePath();
+        String error = engine.call(() -> engine.rdb().bgsaveInProgress()
+                ? "Background save already in progress" : engine.rdb().saveTo(target, true));
+        if (error != null) {
+            throw new IllegalStateException("Cinnabar could not save " + target + ": " + error);
+        }
+    }
+
+    /**
+     * What a SIGTERM or SIGINT does ({@code shutdown-on-sigterm} / {@code shutdown-on-sigint} name the flags): the
+     * final save when save points are set (or the flags say SAVE), then close. Returns false, and keeps serving, when
+     * that save failed without FORCE, as Redis does.
+     */
+    public boolean shutdownOnSignal(String flagsParameter) {
+        if (!running) {
+            return true;
+        }
+        java.util.List<String> flags = java.util.List.of(config.find(flagsParameter).get().split(" "));
+        boolean ok = engine.call(() -> {
+            engine.log().warning("User requested shutdown...");
+            return engine.rdb().finishShutdown(flags.contains("save"), flags.contains("nosave"),
+                    flags.contains("force"));
+        });
+        if (ok) {
+            finalSaveDone = true;
+            close();
+        }
+        return ok;
+    }
+
     /** The engine, for tests in this package. */
     Engine engine() {
         return engine;
@@ -175,11 +245,21 @@ public final class CinnabarServer implements AutoCloseable {
         stopped.await();
     }
 
-    /** Stops serving, closes every connection and ends the executor thread. */
+    /**
+     * Stops serving, closes every connection and ends the executor thread. With save points set ({@code save}), the
+     * databases are saved first, as SHUTDOWN does (a failed save is logged, and the server closes anyway).
+     */
     @Override
     public synchronized void close() {
         if (!running) {
             return;
+        }
+        if (!finalSaveDone && !engine.scriptBusy()) { // a timed-out script owns the data: SHUTDOWN NOSAVE's case
+            try {
+                engine.call(() -> engine.rdb().finishShutdown(false, false, true));
+            } catch (RuntimeException e) {
+                engine.log().warning("Error saving on close: " + e);
+            }
         }
         running = false;
         engine.close();
@@ -236,6 +316,24 @@ public final class CinnabarServer implements AutoCloseable {
             return config("databases", Integer.toString(count));
         }
 
+        /**
+         * Where RDB files go ({@code dir}): the server loads {@code dir}/{@code dbfilename} (default dump.rdb) at
+         * start if it exists, and SAVE, BGSAVE and the save points write it there.
+         */
+        public Builder dataDirectory(java.nio.file.Path dir) {
+            return config("dir", dir.toAbsolutePath().toString());
+        }
+
+        /**
+         * Starts from this RDB file if it exists (a dump Redis 7.0 or older wrote, or one saved here), and saves
+         * to it: sets {@code dir} to its directory and {@code dbfilename} to its name.
+         */
+        public Builder rdbFile(java.nio.file.Path file) {
+            java.nio.file.Path f = file.toAbsolutePath();
+            config("dir", f.getParent().toString());
+            return config("dbfilename", f.getFileName().toString());
+        }
+
         /** Any supported config parameter, as in redis.conf. */
         public Builder config(String name, String value) {
             settings.put(name, value);
@@ -260,11 +358,14 @@ public final class CinnabarServer implements AutoCloseable {
                     throw new IllegalArgumentException("'" + e.getKey() + " " + e.getValue() + "': " + ex.getMessage());
                 }
             }
-            return new CinnabarServer(config, quiet);
+            // an embedded server reads a dump file only when told where its files are (a stray dump.rdb in the
+            // working directory would otherwise load into every test server)
+            boolean load = settings.containsKey("dir") || settings.containsKey("dbfilename");
+            return new CinnabarServer(config, quiet, load);
         }
     }
 
     static CinnabarServer of(Config config, boolean quiet) {
-        return new CinnabarServer(config, quiet);
+        return new CinnabarServer(config, quiet, true);
     }
 }

@@ -22,12 +22,22 @@ final class ConfigLoader {
         }
     }
 
+    /** Redis 7.0's default save points. */
+    static final String REDIS_DEFAULT_SAVE = "3600 1 300 100 60 10000";
+
     private ConfigLoader() {
     }
 
     /** Builds the configuration from redis-server's arguments. */
     static Config fromArguments(String[] args) throws FatalConfigError, IOException {
         Config config = new Config();
+        try {
+            // redis-server's default save points (initServerConfig), which the first save line replaces; the
+            // embedding API starts with none
+            config.set("save", REDIS_DEFAULT_SAVE);
+        } catch (Config.InvalidValue e) {
+            throw new IllegalStateException(e);
+        }
         StringBuilder text = new StringBuilder();
         int j = 0;
         if (args.length > 0 && !args[0].startsWith("--")) {
@@ -64,6 +74,7 @@ final class ConfigLoader {
         String[] lines = text.split("\n", -1);
         int userLine = -1;
         String userRules = null;
+        boolean saveSeen = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -91,7 +102,19 @@ final class ConfigLoader {
                 throw fatal(i, line, "Bad directive or wrong number of arguments");
             }
             try {
-                p.setFromFile(argv.subList(1, argv.size()));
+                List<String> args = argv.subList(1, argv.size());
+                if (name.equals("save")) {
+                    // setConfigSaveOption while reading a config: the first save line drops the defaults, later
+                    // ones add their points; save "" empties the list
+                    String current = saveSeen ? p.get() : "";
+                    saveSeen = true;
+                    boolean empty = args.size() == 1 && args.get(0).isEmpty();
+                    if (!empty && !current.isBlank()) {
+                        p.setFromFile(args); // checked alone first, for the error text
+                        args = List.of(current + " " + p.get());
+                    }
+                }
+                p.setFromFile(args);
             } catch (Config.InvalidValue e) {
                 throw fatal(i, line, e.getMessage());
             }

@@ -39,9 +39,30 @@ public final class Main {
             System.exit(1);
             return;
         }
+        handleSignal("TERM", "shutdown-on-sigterm", server);
+        handleSignal("INT", "shutdown-on-sigint", server);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cinnabar-signal"));
         server.awaitStop();
         System.exit(0);
+    }
+
+    /**
+     * SIGTERM and SIGINT shut down as Redis does: the final save when save points are set (the
+     * shutdown-on-sig* flags may force or skip it), and when that save fails the server goes on running.
+     */
+    private static void handleSignal(String name, String flagsParameter, CinnabarServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                Thread t = new Thread(() -> {
+                    if (server.shutdownOnSignal(flagsParameter)) {
+                        System.exit(0);
+                    }
+                }, "cinnabar-sig" + name.toLowerCase(java.util.Locale.ROOT));
+                t.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            // no such signal here: the shutdown hook still closes the server
+        }
     }
 
     private static String version() {

@@ -85,8 +85,10 @@ class EmbeddingTest {
     }
 
     @Test
-    void shutdownCommandStopsTheEmbeddedServer() throws Exception {
-        CinnabarServer server = CinnabarServer.builder().build().start();
+    void shutdownCommandStopsTheEmbeddedServer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        CinnabarServer server = CinnabarServer.builder().dataDirectory(dir).build().start();
+        java.nio.file.Files.createDirectories(dir.resolve("dump.rdb").resolve("in-the-way")); // SAVE cannot rename
         try (RespClient c = new RespClient(server.port())) {
             assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.call("SHUTDOWN", "SAVE"));
             c.send(RespClient.encode("SHUTDOWN", "NOSAVE"));

@@ -47,12 +47,55 @@ final class DebugCommands {
                 }
                 c.reply.simple(digest.hex());
             }
+        } else if (Args.is(sub, "reload")) {
+            reload(c);
         } else if (Args.is(sub, "log") && c.argc == 3) {
             c.engine.log().warning("DEBUG LOG: " + Args.string(c.argv[2]));
             c.reply.ok();
         } else {
             Help.unknownSubcommand(c, "DEBUG");
         }
+    }
+
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, then load the file back. The file is read into a fresh keyspace
+     * that replaces the current one only once the whole file loaded, so a failed load keeps the data (Redis has
+     * flushed it by then; NOFLUSH with a key on both sides is refused here where Redis stops the server).
+     */
+    private static void reload(Client c) {
+        boolean flush = true;
+        boolean save = true;
+        boolean merge = false;
+        for (int j = 2; j < c.argc; j++) {
+            if (Args.is(c.argv[j], "merge")) {
+                merge = true;
+            } else if (Args.is(c.argv[j], "noflush")) {
+                flush = false;
+            } else if (Args.is(c.argv[j], "nosave")) {
+                save = false;
+            } else {
+                c.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return;
+            }
+        }
+        io.cinnabar.server.persist.RdbPersistence rdb = c.engine.rdb();
+        if (save && !rdb.save(false)) {
+            c.error("ERR");
+            return;
+        }
+        try {
+            rdb.load(rdb.file(), flush, merge);
+        } catch (io.cinnabar.server.persist.RdbPersistence.LoadError e) {
+            c.engine.log().warning(e.getMessage());
+            c.error("ERR Error trying to load the RDB dump, check server logs.");
+            return;
+        } catch (java.nio.file.NoSuchFileException e) {
+            c.engine.log().warning("Fatal error loading the DB: No such file or directory.");
+            c.error("ERR Error trying to load the RDB dump, check server logs.");
+            return;
+        }
+        c.engine.log().warning("DB reloaded by DEBUG RELOAD");
+        c.reply.ok();
     }
 
     /** C's atoi: leading blanks, optional sign, digits; anything else stops it; no digits is 0. */
@@ -236,6 +279,19 @@ final class DebugCommands {
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
                 "    true, false.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+                "    * MERGE: conflicting keys will be loaded from RDB.",
+                "    * NOFLUSH: the existing database will not be removed before load, but",
+                "      conflicting keys will generate an exception and kill the server.",
+                "    * NOSAVE: the database will be loaded from an existing RDB file.",
+                "    Examples:",
+                "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+                "      the database.",
+                "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+                "      existing RDB file.",
+                "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+                "      file to the database.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",

@@ -132,6 +132,10 @@ public final class Dispatcher {
             return Result.DONE;
         }
         tracking.beforeCommand(); // tracking-table-max-keys, where processCommand enforces it
+        if (engine.rdb().writesDenied() && deniedByDiskError(c, cmd)) {
+            reject(c, cmd, MISCONF);
+            return Result.DONE;
+        }
         if (c.subscribed() && !c.resp3() && !allowedWhileSubscribed(cmd)) {
             reject(c, cmd, "Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / "
                     + "QUIT / RESET are allowed in this context");
@@ -164,6 +168,17 @@ public final class Dispatcher {
         keyspace.now = now;
         invoke(c, cmd);
         return Result.DONE;
+    }
+
+    private static final io.cinnabar.server.error.ErrorReply MISCONF =
+            Errors.of(io.cinnabar.server.persist.RdbPersistence.MISCONF);
+
+    /** processCommand's disk error check applies to write commands, an EXEC of queued writes, and PING. */
+    private boolean deniedByDiskError(Client c, CommandSpec cmd) {
+        if (cmd.has(CommandFlags.WRITE) || cmd.fullName.equals("ping")) {
+            return true;
+        }
+        return cmd == exec && c.inMulti() && c.multi().anyHas(CommandFlags.WRITE);
     }
 
     /** A RESP2 connection in pub/sub mode may only (un)subscribe, PING, QUIT and RESET. */
@@ -327,7 +342,13 @@ public final class Dispatcher {
             keyspace.propagator(batch);
         }
         long start = System.nanoTime();
-        runHandler(c, cmd);
+        // lookups of a command without the write flag change nothing: a snapshot need not take their keys early
+        boolean writes = keyspace.snapshotWrites(cmd.has(CommandFlags.WRITE) || !cmd.has(CommandFlags.READONLY));
+        try {
+            runHandler(c, cmd);
+        } finally {
+            keyspace.snapshotWrites(writes);
+        }
         long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
         cmd.calls++;

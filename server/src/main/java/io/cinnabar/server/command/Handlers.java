@@ -73,6 +73,8 @@ final class Handlers {
             case "flushall" -> ServerCommands::flushall;
             case "time" -> ServerCommands::time;
             case "lastsave" -> ServerCommands::lastsave;
+            case "save" -> ServerCommands::save;
+            case "bgsave" -> ServerCommands::bgsave;
             case "shutdown" -> ServerCommands::shutdown;
             case "monitor" -> ServerCommands::monitor;
             case "slowlog|get" -> ServerCommands::slowlogGet;

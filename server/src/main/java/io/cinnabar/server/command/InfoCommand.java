@@ -370,27 +370,10 @@ final class InfoCommand {
 
     // ---- persistence ----
 
-    /** No persistence is configured or running: Redis's figures for that state (no save, no AOF, nothing loaded). */
+    /** RDB figures from the persistence state; no AOF (the aof_* lines as Redis prints them with appendonly no). */
     private static void persistence(Engine e, StringBuilder sb) {
         sb.append("# Persistence\r\n");
-        line(sb, "loading", 0);
-        line(sb, "async_loading", 0);
-        line(sb, "current_cow_peak", 0);
-        line(sb, "current_cow_size", 0);
-        line(sb, "current_cow_size_age", 0);
-        line(sb, "current_fork_perc", "0.00");
-        line(sb, "current_save_keys_processed", 0);
-        line(sb, "current_save_keys_total", 0);
-        line(sb, "rdb_changes_since_last_save", e.keyspace().dirty);
-        line(sb, "rdb_bgsave_in_progress", 0);
-        line(sb, "rdb_last_save_time", e.lastSave());
-        line(sb, "rdb_last_bgsave_status", "ok");
-        line(sb, "rdb_last_bgsave_time_sec", -1);
-        line(sb, "rdb_current_bgsave_time_sec", -1);
-        line(sb, "rdb_saves", 0);
-        line(sb, "rdb_last_cow_size", 0);
-        line(sb, "rdb_last_load_keys_expired", 0);
-        line(sb, "rdb_last_load_keys_loaded", 0);
+        e.rdb().info(sb);
         line(sb, "aof_enabled", 0);
         line(sb, "aof_rewrite_in_progress", 0);
         line(sb, "aof_rewrite_scheduled", 0);

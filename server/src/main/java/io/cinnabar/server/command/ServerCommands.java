@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Server commands: DBSIZE, FLUSH*, TIME, LASTSAVE, SHUTDOWN, MONITOR, SLOWLOG, MEMORY, LATENCY. */
+/** Server commands: DBSIZE, FLUSH*, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR, SLOWLOG, MEMORY, LATENCY. */
 final class ServerCommands {
     private ServerCommands() {
     }
@@ -41,8 +41,50 @@ final class ServerCommands {
             return;
         }
         c.engine.keyspace().flushAll();
-        c.engine.keyspace().dirty++; // Redis counts FLUSHALL itself as a change, so it is propagated even when empty
+        // flushAllDataAndResetRDB: a background save is killed (its file would hold the old data), and with save
+        // points set the empty dataset is saved at once
+        io.cinnabar.server.persist.RdbPersistence rdb = c.engine.rdb();
+        rdb.killBackgroundSave();
+        if (rdb.hasSaveParams()) {
+            rdb.save(false);
+        } else {
+            c.engine.keyspace().dirty++; // counted as a change, so that it is propagated even when empty
+        }
         c.reply.ok();
+    }
+
+    /** SAVE: a synchronous save, refused while a background one runs. */
+    static void save(Client c) {
+        io.cinnabar.server.persist.RdbPersistence rdb = c.engine.rdb();
+        if (rdb.bgsaveInProgress()) {
+            c.error("ERR Background save already in progress");
+            return;
+        }
+        if (rdb.save(true)) {
+            c.reply.ok();
+        } else {
+            c.error("ERR");
+        }
+    }
+
+    /** BGSAVE [SCHEDULE]. */
+    static void bgsave(Client c) {
+        boolean schedule = false;
+        if (c.argc > 1) {
+            if (c.argc == 2 && Args.is(c.argv[1], "schedule")) {
+                schedule = true;
+            } else {
+                c.syntaxError();
+                return;
+            }
+        }
+        // a client is in MULTI here only while EXEC runs the command (server.in_exec)
+        String reply = c.engine.rdb().bgsaveCommand(schedule, c.inMulti());
+        if (reply.startsWith("-")) {
+            c.error(reply.substring(1));
+        } else {
+            c.reply.simple(reply);
+        }
     }
 
     static void time(Client c) {
@@ -53,7 +95,7 @@ final class ServerCommands {
     }
 
     static void lastsave(Client c) {
-        c.reply.integer(c.engine.lastSave());
+        c.reply.integer(c.engine.rdb().lastSave());
     }
 
     static void shutdown(Client c) {
@@ -61,14 +103,18 @@ final class ServerCommands {
         boolean save = false;
         boolean abort = false;
         boolean other = false;
+        boolean force = false;
         for (int i = 1; i < c.argc; i++) {
             byte[] opt = c.argv[i];
             if (Args.is(opt, "nosave")) {
                 nosave = true;
             } else if (Args.is(opt, "save")) {
                 save = true;
-            } else if (Args.is(opt, "now") || Args.is(opt, "force")) {
+            } else if (Args.is(opt, "now")) {
                 other = true;
+            } else if (Args.is(opt, "force")) {
+                other = true;
+                force = true;
             } else if (Args.is(opt, "abort")) {
                 abort = true;
             } else {
@@ -88,13 +134,11 @@ final class ServerCommands {
             c.error(Dispatcher.BUSY); // a timed-out script allows only SHUTDOWN NOSAVE
             return;
         }
-        if (save) {
-            // There are no RDB snapshots yet: refuse rather than pretend a save happened.
-            c.engine.log().warning("Error trying to save the DB: RDB snapshots are not supported yet");
+        c.engine.log().warning("User requested shutdown...");
+        if (!c.engine.rdb().finishShutdown(save, nosave, force)) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
-        c.engine.log().warning("User requested shutdown...");
         c.closing = true;
         c.engine.requestShutdown();
     }

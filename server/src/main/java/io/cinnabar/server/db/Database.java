@@ -14,6 +14,7 @@ public final class Database {
 
     public final int id;
     final Keyspace keyspace;
+    private final int seed;
     Dict keys;
     Dict expires;
     /** Cursor of the active expiry scan over {@link #expires}. */
@@ -24,6 +25,7 @@ public final class Database {
     Database(Keyspace keyspace, int id, int seed) {
         this.keyspace = keyspace;
         this.id = id;
+        this.seed = seed;
         this.keys = new Dict(seed);
         this.expires = new Dict(seed);
     }
@@ -56,6 +58,9 @@ public final class Database {
 
     public Dict.Entry lookup(byte[] key, int flags) {
         Dict.Entry e = keys.find(key);
+        if (e != null && keyspace.snapshot != null && keyspace.snapshotWrites) {
+            beforeWrite(e); // a write command may change what it looks up, whichever lookup it uses
+        }
         if (e != null && e.expireAt != Dict.NO_EXPIRE && keyspace.now > e.expireAt) {
             expireNow(e);
             e = null;
@@ -81,7 +86,23 @@ public final class Database {
 
     /** Looks a key up for writing: expires it if due and touches it; no hit/miss statistics. */
     public Dict.Entry lookupWrite(byte[] key) {
-        return lookup(key, NOSTATS);
+        Dict.Entry e = lookup(key, NOSTATS);
+        if (e != null && keyspace.snapshot != null) {
+            beforeWrite(e);
+        }
+        return e;
+    }
+
+    /**
+     * Serialize-before-mutate: a key about to change or go away while a point-in-time snapshot runs is given to the
+     * snapshot first, with the value it had when the snapshot began, unless it was given already or created since.
+     * Every write reaches one of the calls (lookups in write commands, unlink, expiry, setExpire/removeExpire).
+     */
+    private void beforeWrite(Dict.Entry e) {
+        KeyspaceSnapshot s = keyspace.snapshot;
+        if (s != null && (e.hash & Dict.MARK) != keyspace.markBit) {
+            s.giveEarly(keys, e);
+        }
     }
 
     /** True if the key exists and has not expired, with no side effects but lazy expiry. */
@@ -105,10 +126,32 @@ public final class Database {
     /** Adds a key that does not exist (the caller looked it up first); reports the "new" event as Redis's dbAdd. */
     public Dict.Entry add(byte[] key, Object value) {
         Dict.Entry e = keys.insert(key);
+        e.hash = (e.hash & ~Dict.MARK) | keyspace.markBit; // new since any snapshot began: never given
         e.value = value;
         e.lru = keyspace.lruClock();
         keyspace.keyModified(this, key, KeyEvent.NEW_KEY, 0);
         return e;
+    }
+
+    /**
+     * Adds a key read from an RDB file (dbAddRDBLoad): no events, no change counted; null when the key is already
+     * there (the file has it twice).
+     */
+    public Dict.Entry addLoaded(byte[] key, Object value) {
+        if (keys.find(key) != null) {
+            return null;
+        }
+        Dict.Entry e = keys.insert(key);
+        e.hash = (e.hash & ~Dict.MARK) | keyspace.markBit;
+        e.value = value;
+        e.lru = keyspace.lruClock();
+        return e;
+    }
+
+    /** Sizes the tables for a load (the RDB file's RESIZEDB hint). */
+    public void reserve(long keyCount, long volatileCount) {
+        keys.reserve(keyCount);
+        expires.reserve(volatileCount);
     }
 
     /**
@@ -148,6 +191,7 @@ public final class Database {
 
     /** Removes an entry known to be present. */
     public void unlink(Dict.Entry e) {
+        beforeWrite(e);
         keys.remove(e.key);
         if (e.expireAt != Dict.NO_EXPIRE) {
             expires.remove(e.key);
@@ -155,6 +199,7 @@ public final class Database {
     }
 
     public void setExpire(Dict.Entry e, long at) {
+        beforeWrite(e);
         if (e.expireAt == Dict.NO_EXPIRE) {
             Dict.Entry index = expires.insert(e.key);
             index.value = e;
@@ -164,6 +209,7 @@ public final class Database {
 
     public void removeExpire(Dict.Entry e) {
         if (e.expireAt != Dict.NO_EXPIRE) {
+            beforeWrite(e);
             expires.remove(e.key);
             e.expireAt = Dict.NO_EXPIRE;
         }
@@ -191,10 +237,33 @@ public final class Database {
 
     /** Empties the database without telling anyone: {@link Keyspace#flush} and {@link Keyspace#flushAll} do. */
     void clear() {
-        keys.clear();
-        expires.clear();
+        if (keyspace.snapshot != null) {
+            // a snapshot still reads the old table (as Redis's child keeps its copy of a flushed database)
+            keys = new Dict(seed);
+            expires = new Dict(seed);
+        } else {
+            keys.clear();
+            expires.clear();
+        }
         expiryCursor = 0;
         averageTtl = 0;
+    }
+
+    /** The key table, for a snapshot to iterate (its entries carry the snapshot marks). */
+    Dict keys() {
+        return keys;
+    }
+
+    /** Installs loaded tables (Keyspace.replaceContents): the old ones are left to a snapshot still reading them. */
+    void install(Dict newKeys, Dict newExpires) {
+        keys = newKeys;
+        expires = newExpires;
+        expiryCursor = 0;
+        averageTtl = 0;
+    }
+
+    Dict expiresTable() {
+        return expires;
     }
 
     /** Exchanges contents with another database (SWAPDB). */

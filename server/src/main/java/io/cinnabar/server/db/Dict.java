@@ -21,10 +21,16 @@ public final class Dict {
     /** Redis's HASHTABLE_MIN_FILL: shrink when less than 1/8 full. */
     private static final int MIN_FILL = 8;
 
-    /** One key with its value. Fields are the keyspace's to read and write. */
+    /** The top bit of {@link Entry#hash}: not part of the hash, it is the snapshot mark (see {@link KeyspaceSnapshot}). */
+    static final int MARK = 0x80000000;
+
+    /**
+     * One key with its value. Fields are the keyspace's to read and write. The hash's top bit is the snapshot mark,
+     * so that marking costs no memory per entry (the entry stays at 40 bytes).
+     */
     public static final class Entry {
         public final byte[] key;
-        final int hash;
+        int hash;
         public Object value;
         public long expireAt = NO_EXPIRE;
         /** Last access, in the LRU clock's units (seconds, wrapping at 24 bits, as Redis keeps it). */
@@ -49,6 +55,11 @@ public final class Dict {
     private int used1;
     /** Next bucket of table0 to move to table1, or -1 when not rehashing. */
     private int rehashIndex = -1;
+    /**
+     * While a snapshot walks the table, entries must stay in their buckets: no rehash step, no resize (Redis
+     * likewise stops resizing while a child process saves). Chains grow meanwhile; the first write after resizes.
+     */
+    private boolean frozen;
 
     public Dict(int seed) {
         this.seed = seed;
@@ -74,7 +85,7 @@ public final class Dict {
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
-        return h;
+        return h & ~MARK; // the top bit is the entry's snapshot mark
     }
 
     public Entry find(byte[] key) {
@@ -97,7 +108,7 @@ public final class Dict {
             return null;
         }
         for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == h && Arrays.equals(e.key, key)) {
+            if ((e.hash & ~MARK) == h && Arrays.equals(e.key, key)) {
                 return e;
             }
         }
@@ -157,7 +168,7 @@ public final class Dict {
         int i = h & (table.length - 1);
         Entry prev = null;
         for (Entry e = table[i]; e != null; prev = e, e = e.next) {
-            if (e.hash == h && Arrays.equals(e.key, key)) {
+            if ((e.hash & ~MARK) == h && Arrays.equals(e.key, key)) {
                 if (prev == null) {
                     table[i] = e.next;
                 } else {
@@ -170,6 +181,18 @@ public final class Dict {
         return null;
     }
 
+    /**
+     * Sizes an empty table for {@code n} entries at once (the RESIZEDB hint of an RDB file), so that loading does
+     * not rehash step by step.
+     */
+    public void reserve(long n) {
+        if (size() == 0 && n > table0.length && n <= (1 << 30)) {
+            table0 = new Entry[nextPowerOfTwo((int) n)];
+            table1 = null;
+            rehashIndex = -1;
+        }
+    }
+
     public void clear() {
         table0 = new Entry[0];
         table1 = null;
@@ -179,6 +202,9 @@ public final class Dict {
     }
 
     private void expandIfNeeded() {
+        if (frozen && table0.length > 0) {
+            return;
+        }
         if (rehashIndex >= 0) {
             return;
         }
@@ -192,7 +218,7 @@ public final class Dict {
     }
 
     private void shrinkIfNeeded() {
-        if (rehashIndex >= 0 || table0.length <= INITIAL_SIZE) {
+        if (frozen || rehashIndex >= 0 || table0.length <= INITIAL_SIZE) {
             return;
         }
         if ((long) used0 * MIN_FILL < table0.length) {
@@ -219,12 +245,14 @@ public final class Dict {
 
     /** Moves one bucket (visiting at most ten empty ones) from the old table to the new one, as _dictRehashStep. */
     void rehashStep() {
-        rehash(1);
+        if (!frozen) {
+            rehash(1);
+        }
     }
 
     /** Does up to {@code steps} bucket moves; returns true while more rehashing remains. */
     public boolean rehash(int steps) {
-        if (rehashIndex < 0) {
+        if (rehashIndex < 0 || frozen) {
             return false;
         }
         int emptyVisits = steps * 10;
@@ -333,6 +361,36 @@ public final class Dict {
             e = e.next;
         }
         return e;
+    }
+
+    /** Stops (true) or allows again (false) rehashing and resizing: see {@link #frozen}. */
+    void freeze(boolean freeze) {
+        frozen = freeze;
+    }
+
+    /**
+     * Walks a frozen table in bucket order (table0, then table1 while a rehash was under way), visiting at most
+     * {@code maxBuckets} buckets from {@code position} (0 to start); returns the next position, or -1 at the end.
+     * Entries stay in their buckets while frozen, so every entry present for the whole walk is visited once;
+     * bucket order reads the bucket array sequentially, where a reverse-binary scan jumps across it.
+     */
+    long walk(long position, int maxBuckets, Visitor visitor) {
+        int t = (int) (position >>> 32);
+        int i = (int) position;
+        while (maxBuckets-- > 0) {
+            Entry[] table = t == 0 ? table0 : table1;
+            if (table == null || i >= table.length) {
+                if (t == 0 && table1 != null) {
+                    t = 1;
+                    i = 0;
+                    continue;
+                }
+                return -1;
+            }
+            visitBucket(table[i], visitor);
+            i++;
+        }
+        return ((long) t << 32) | (i & 0xffffffffL);
     }
 
     /** Visits every entry; the visitor must not add or remove entries. */

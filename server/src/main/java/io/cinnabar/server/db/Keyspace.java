@@ -30,12 +30,77 @@ public final class Keyspace {
     public long expiredTimeCapReached;
     /** Changes since the last save, as Redis's server.dirty. */
     public long dirty;
+    /** The point-in-time snapshot in progress (BGSAVE, AOF rewrite), or null. */
+    KeyspaceSnapshot snapshot;
+    /**
+     * The value of an entry's mark bit that means "given to the snapshot, or created since it began"; new entries
+     * get it. Each snapshot flips it, and leaves every live entry carrying it when it ends.
+     */
+    int markBit;
+    /**
+     * False while a command without the write flag runs: its lookups change nothing, so they need not give keys to
+     * a snapshot early. True elsewhere (write commands, blocked clients being served, the tick, the embedding API).
+     */
+    boolean snapshotWrites = true;
 
     public Keyspace(int databases, long seed) {
         this.random = new SplittableRandom(seed);
         this.databases = new Database[databases];
         for (int i = 0; i < databases; i++) {
             this.databases[i] = new Database(this, i, random.nextInt());
+        }
+    }
+
+    /**
+     * Begins a point-in-time snapshot: from now on {@code sink} gets each key as it is now, either when
+     * {@link KeyspaceSnapshot#step} reaches it or just before a write changes it. Only one runs at a time.
+     */
+    public KeyspaceSnapshot startSnapshot(KeyspaceSnapshot.Sink sink) {
+        if (snapshot != null) {
+            throw new IllegalStateException("a snapshot is already in progress");
+        }
+        markBit ^= Dict.MARK;
+        snapshot = new KeyspaceSnapshot(this, sink);
+        return snapshot;
+    }
+
+    /** The snapshot in progress, or null. */
+    public KeyspaceSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Sets whether lookups may be followed by writes (false while a read-only command runs); returns the previous
+     * setting for the caller to restore.
+     */
+    public boolean snapshotWrites(boolean writes) {
+        boolean previous = snapshotWrites;
+        snapshotWrites = writes;
+        return previous;
+    }
+
+    /** An empty keyspace with this one's databases, for a load that replaces this one's contents only if it works. */
+    public Keyspace emptyCopy() {
+        Keyspace k = new Keyspace(databases.length, random.nextLong());
+        k.markBit = markBit;
+        k.now = now;
+        return k;
+    }
+
+    /**
+     * Replaces every database's contents with {@code loaded}'s (a load that succeeded: DEBUG RELOAD), telling the
+     * listeners as a flush. A snapshot in progress goes on reading the old tables.
+     */
+    public void replaceContents(Keyspace loaded) {
+        for (KeyspaceListener listener : listeners) {
+            listener.databaseFlushing(-1);
+        }
+        for (int i = 0; i < databases.length; i++) {
+            Database from = loaded.databases[i];
+            databases[i].install(from.keys, from.expires);
+        }
+        for (KeyspaceListener listener : listeners) {
+            listener.databaseFlushed(-1);
         }
     }
 

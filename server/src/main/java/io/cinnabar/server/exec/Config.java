@@ -293,8 +293,7 @@ public final class Config {
         // ---- special ----
         dir = special("dir", null, P, currentDirectory(), (cur, a) -> directory(cur, a),
                 (p, out) -> out.line(p.name, p.name + " " + ConfigParam.repr(p.value), true));
-        special("save", null, M, "", (cur, a) -> SpecialValues.save(a), (p, out) -> out.line(p.name, "save \"\"", true))
-                .refuse(ONLY_EMPTY, "RDB snapshots (save points)"); // persistence
+        special("save", null, M, "", (cur, a) -> SpecialValues.save(a), SpecialValues::rewriteSave);
         outputBufferLimit = special("client-output-buffer-limit", null, M, SpecialValues.OBUF_DEFAULT,
                 SpecialValues::outputBufferLimit, SpecialValues::rewriteOutputBufferLimit);
         special("oom-score-adj-values", null, M, "0 200 800", (cur, a) -> SpecialValues.oomScoreAdjValues(a), null);
@@ -359,14 +358,14 @@ public final class Config {
         return add(new Enum(name, null, flags, names, values, d, null));
     }
 
-    /** shutdown-on-sigint/sigterm: flags; "save" needs persistence, the others change nothing without it. */
+    /** shutdown-on-sigint/sigterm: the SHUTDOWN flags a signal implies (Main reads them). */
     private void shutdownOnSignal(String name) {
         add(new Enum(name, null, M, new String[] {"default", "save", "nosave", "now", "force"},
                 new int[] {0, 1, 2, 4, 8}, 0, v -> {
                     if (List.of(v.split(" ")).containsAll(List.of("save", "nosave"))) {
                         throw new InvalidValue("shutdown options SAVE and NOSAVE can't be used simultaneously");
                     }
-                })).refuse(v -> !List.of(v.split(" ")).contains("save"), "saving on shutdown"); // persistence
+                }));
     }
 
     private Special special(String name, String alias, int flags, String dflt, ConfigParam.SpecialSetter setter,

@@ -46,7 +46,6 @@ public final class Engine {
     private final java.util.BitSet virtualFds = new java.util.BitSet();
     private final long startedAt;
     private long nextClientId = 1;
-    private long lastSave;
     private EventExecutor executor;
     private Runnable shutdownRequest = () -> { };
     private volatile boolean stopping;
@@ -80,6 +79,8 @@ public final class Engine {
     private final io.cinnabar.server.pubsub.PubSub pubSub = new io.cinnabar.server.pubsub.PubSub(this);
     private final List<Runnable> deferredEffects = new ArrayList<>();
     private final io.cinnabar.server.pubsub.Tracking tracking = new io.cinnabar.server.pubsub.Tracking(this);
+    /** SAVE, BGSAVE, save points, loading: the RDB side of persistence. */
+    private final io.cinnabar.server.persist.RdbPersistence rdb;
 
     public Engine(Config config, ServerClock clock, Log log) {
         this.config = config;
@@ -100,7 +101,7 @@ public final class Engine {
         this.latencyTracking = new LatencyTracking(config);
         this.dispatcher = new Dispatcher(this);
         this.startedAt = clock.millis();
-        this.lastSave = startedAt / 1000;
+        this.rdb = new io.cinnabar.server.persist.RdbPersistence(this);
         byte[] id = new byte[20];
         // run_id only tells servers apart (Redis reads /dev/urandom); SecureRandom's provider setup would cost
         // about a tenth of the cold start
@@ -191,7 +192,12 @@ public final class Engine {
     }
 
     public long lastSave() {
-        return lastSave;
+        return rdb.lastSave();
+    }
+
+    /** RDB persistence: SAVE, BGSAVE, save points, loading, INFO persistence's rdb fields. */
+    public io.cinnabar.server.persist.RdbPersistence rdb() {
+        return rdb;
     }
 
     public void executor(EventExecutor executor) {
@@ -290,6 +296,7 @@ public final class Engine {
     /** Stops the script thread, if scripts ever ran. */
     public void close() {
         stopping = true;
+        rdb.close();
         if (scripts != null) {
             scripts.close();
         }
@@ -550,6 +557,7 @@ public final class Engine {
             closeIdleClients(now);
         }
         tracking.cron();
+        rdb.cron();
         long used = usedMemory();
         if (used > stats.peakMemory) {
             stats.peakMemory = used;

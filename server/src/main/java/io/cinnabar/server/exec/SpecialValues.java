@@ -32,6 +32,18 @@ final class SpecialValues {
         return sb.toString();
     }
 
+    /** rewriteConfigSaveOption: a line per save point, or {@code save ""} so that the defaults do not come back. */
+    static void rewriteSave(ConfigParam.Special p, ConfigRewrite out) {
+        if (p.value.isBlank()) {
+            out.line(p.name, "save \"\"", true);
+            return;
+        }
+        String[] v = p.value.trim().split(" ");
+        for (int i = 0; i + 1 < v.length; i += 2) {
+            out.line(p.name, "save " + v[i] + " " + v[i + 1], true);
+        }
+    }
+
     /** setConfigClientOutputBufferLimitOption: groups of class, hard limit, soft limit, soft seconds. */
     static String outputBufferLimit(String current, String[] args) throws Config.InvalidValue {
         if (args.length % 4 != 0) {

@@ -10,6 +10,13 @@ package io.cinnabar.server.persist;
  */
 public interface SnapshotConsumer {
     /**
+     * The snapshot has begun (before any key): what it holds, for headers such as RDB's RESIZEDB. Called on the
+     * executor at the point in time the snapshot is of.
+     */
+    default void begin(io.cinnabar.server.db.KeyspaceSnapshot snapshot) {
+    }
+
+    /**
      * One key: {@code value} as the keyspace stores it ({@code byte[]}, {@code Long}, {@code RawString} or a
      * {@code Value}), {@code expireAt} in Unix ms or -1, {@code lru} the entry's access clock (IDLE/FREQ).
      */

@@ -607,6 +607,35 @@ public final class FunctionLibraries {
         }
     }
 
+    // ---- RDB files ----
+
+    /** Each library's code, in creation order: the FUNCTION2 records of an RDB file. */
+    public List<byte[]> libraryCodes() {
+        List<byte[]> codes = new ArrayList<>(current.libraries.size());
+        for (Library lib : current.libraries.values()) {
+            codes.add(lib.code);
+        }
+        return codes;
+    }
+
+    /**
+     * Creates the libraries an RDB file held (rdbFunctionLoad), all or none: into an empty set, or with
+     * {@code keepCurrent} beside the current ones, a same-named one replaced only if {@code replace} (DEBUG RELOAD
+     * MERGE), else failing as Redis's load does.
+     */
+    public void installLoaded(List<byte[]> codes, boolean keepCurrent, boolean replace) throws LibraryError {
+        Context ctx = new Context();
+        if (keepCurrent) {
+            for (Library lib : current.libraries.values()) {
+                ctx.link(lib);
+            }
+        }
+        for (byte[] code : codes) {
+            create(code, replace, ctx, 0);
+        }
+        current = ctx;
+    }
+
     Map<String, Library> libraries() {
         return current.libraries;
     }

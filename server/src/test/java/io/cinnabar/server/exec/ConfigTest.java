@@ -126,7 +126,7 @@ class ConfigTest {
         assertEquals("nosave now force", c.find("shutdown-on-sigint").get());
         assertEquals("shutdown options SAVE and NOSAVE can't be used simultaneously",
                 set(c, "shutdown-on-sigint", "save nosave"));
-        assertEquals("saving on shutdown is not supported by Cinnabar yet", set(c, "shutdown-on-sigterm", "save"));
+        assertEquals("OK", set(c, "shutdown-on-sigterm", "save"));
         assertEquals("LFU access-frequency tracking is not supported by Cinnabar yet",
                 set(c, "maxmemory-policy", "allkeys-lfu"));
         assertEquals("OK", set(c, "maxmemory-policy", "allkeys-lru"));
@@ -140,7 +140,8 @@ class ConfigTest {
         Config c = new Config();
         assertEquals("Invalid save parameters", set(c, "save", "100"));
         assertEquals("Invalid save parameters", set(c, "save", "3600 1  300 100"));
-        assertEquals("RDB snapshots (save points) is not supported by Cinnabar yet", set(c, "save", "3600 1"));
+        assertEquals("OK", set(c, "save", "3600 1"));
+        assertEquals("3600 1", c.find("save").get());
         assertEquals("OK", set(c, "save", ""));
         assertEquals("Wrong number of arguments in buffer limit configuration.",
                 set(c, "client-output-buffer-limit", "normal 1 2"));

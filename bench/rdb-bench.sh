@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# RDB persistence side by side with Redis 7.0: time to SAVE and to load N keys, GET/SET latency with and without
+# a BGSAVE running, and the server's RSS while it saves.
+#
+# Usage: REDIS_PORT=7402 CINNABAR_PORT=7412 [N=1000000] [PRIORITY="chrt -f 50"] bench/rdb-bench.sh
+# Needs redis-server, redis-cli and redis-benchmark 7.0 on the PATH and dist/target/cinnabar-server.jar
+# (mvn -o -q package -pl dist -am -DskipTests -Dinvoker.skip=true).
+#
+# The data set: 40% integer values (int-encoded in the file), 40% short strings, 20% 200-byte strings, written by
+# redis-benchmark with random keys (a few collide, so both servers get the same DBSIZE, printed). Strings only:
+# the value codec for the other types (branch rdbcodec) was not in this branch when this was written.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RP=${REDIS_PORT:?set REDIS_PORT}
+CP=${CINNABAR_PORT:?set CINNABAR_PORT}
+N=${N:-1000000}
+PRIORITY=${PRIORITY:-}
+JAR=dist/target/cinnabar-server.jar
+WORK=$(mktemp -d /tmp/rdb-bench.XXXXXX)
+mkdir -p "$WORK/redis" "$WORK/cinnabar"
+JAVA_OPTS=${JAVA_OPTS:-"-Xms2g -Xmx2g -XX:+UseParallelGC"}
+
+now_ms() { date +%s%3N; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+start_redis() {
+  $PRIORITY redis-server --port "$RP" --bind 127.0.0.1 --dir "$WORK/redis" --dbfilename dump.rdb --save '' \
+    --appendonly no --daemonize yes --logfile "$WORK/redis/log" --enable-debug-command yes
+  until redis-cli -p "$RP" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
+}
+
+start_cinnabar() {
+  # shellcheck disable=SC2086
+  $PRIORITY java $JAVA_OPTS -jar "$JAR" --port "$CP" --dir "$WORK/cinnabar" --save '' \
+    --enable-debug-command yes --logfile log >/dev/null 2>&1 &
+  CPID=$!
+  until redis-cli -p "$CP" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
+}
+
+fill() {
+  local port=$1
+  local pad
+  pad=$(head -c 190 /dev/zero | tr '\0' 'p')
+  redis-benchmark -p "$port" -c 4 -P 100 -n $((N * 4 / 10)) -r 100000000 SET "i:__rand_int__" "__rand_int__" >/dev/null
+  redis-benchmark -p "$port" -c 4 -P 100 -n $((N * 4 / 10)) -r 100000000 SET "s:__rand_int__" "v-__rand_int__" >/dev/null
+  redis-benchmark -p "$port" -c 4 -P 100 -n $((N * 2 / 10)) -r 100000000 SET "l:__rand_int__" "$pad-__rand_int__" >/dev/null
+}
+
+timed() { # port, command...: milliseconds of one round trip
+  local port=$1; shift
+  local t0 t1
+  t0=$(now_ms); redis-cli -p "$port" "$@" >/dev/null; t1=$(now_ms)
+  echo $((t1 - t0))
+}
+
+latency() { # port: p50 and p99 of SET and GET (redis-benchmark, 50 clients)
+  redis-benchmark -p "$1" -c 50 -n 400000 -r "$N" -d 16 -t set,get --csv 2>/dev/null \
+    | tr -d '"' | awk -F, 'NR>1 {print "  "$1": p50 "$5" ms, p99 "$7" ms, max "$8" ms, "$2" requests/s"}'
+}
+
+bgsave_loop() { # port: BGSAVE again and again until killed
+  while true; do
+    redis-cli -p "$1" BGSAVE >/dev/null 2>&1 || true
+    while redis-cli -p "$1" INFO persistence | grep -q 'rdb_bgsave_in_progress:1'; do sleep 0.01; done
+  done
+}
+
+echo "# machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); N=$N; JAVA_OPTS=$JAVA_OPTS"
+start_redis
+start_cinnabar
+fill "$RP"
+fill "$CP"
+echo "DBSIZE: redis $(redis-cli -p "$RP" dbsize), cinnabar $(redis-cli -p "$CP" dbsize)"
+redis-cli -p "$CP" SAVE >/dev/null # warm-up (JIT) for the second figure
+for round in 1 2 3; do
+  rs=$(timed "$RP" SAVE); cs=$(timed "$CP" SAVE)
+  rl=$(timed "$RP" DEBUG RELOAD NOSAVE); cl=$(timed "$CP" DEBUG RELOAD NOSAVE)
+  echo "round $round: SAVE redis ${rs} ms, cinnabar ${cs} ms; DEBUG RELOAD NOSAVE (flush + load) redis ${rl} ms, cinnabar ${cl} ms"
+done
+ls -l "$WORK/redis/dump.rdb" "$WORK/cinnabar/dump.rdb" | awk '{print $5, $9}'
+
+echo "## latency without a save"
+echo "redis:";    latency "$RP"
+echo "cinnabar:"; latency "$CP"
+echo "## latency while BGSAVE runs back to back"
+bgsave_loop "$RP" & LOOP=$!
+echo "redis:"; latency "$RP"
+kill $LOOP; wait $LOOP 2>/dev/null || true
+echo "redis bgsaves: $(redis-cli -p "$RP" INFO persistence | grep -E 'rdb_saves|rdb_last_bgsave_time_sec|rdb_last_cow_size' | tr '\r\n' '  ')"
+base_rss=$(rss_kb "$CPID")
+bgsave_loop "$CP" & LOOP=$!
+( peak=0; while kill -0 $LOOP 2>/dev/null; do r=$(rss_kb "$CPID"); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$WORK/peak"; sleep 0.02; done ) &
+SAMPLER=$!
+echo "cinnabar:"; latency "$CP"
+kill $LOOP; wait $LOOP 2>/dev/null || true
+wait $SAMPLER 2>/dev/null || true
+echo "cinnabar bgsaves: $(redis-cli -p "$CP" INFO persistence | grep -E 'rdb_saves|rdb_last_bgsave_time_sec|rdb_last_cow_size' | tr '\r\n' '  ')"
+echo "cinnabar RSS before the saves ${base_rss} kB, peak while saving $(cat "$WORK/peak" 2>/dev/null || echo "$base_rss") kB"
+
+echo "## load at startup (the servers' own 'DB loaded from disk' lines)"
+redis-cli -p "$RP" SAVE >/dev/null; redis-cli -p "$CP" SAVE >/dev/null
+redis-cli -p "$RP" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+redis-cli -p "$CP" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+wait $CPID 2>/dev/null || true
+start_redis; start_cinnabar
+sleep 0.2
+echo "redis:    $(grep 'DB loaded from disk' "$WORK/redis/log" | tail -1 | sed 's/.*\* //')"
+echo "cinnabar: $(grep 'DB loaded from disk' "$WORK/cinnabar/log" | tail -1 | sed 's/.*\* //')"
+redis-cli -p "$RP" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+redis-cli -p "$CP" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+wait $CPID 2>/dev/null || true
+rm -rf "$WORK"

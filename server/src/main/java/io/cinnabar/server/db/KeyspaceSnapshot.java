@@ -1,0 +1,184 @@
+package io.cinnabar.server.db;
+
+/**
+ * A point-in-time snapshot of the keyspace taken without fork and without stopping the executor: every key that
+ * existed when it began is given to its {@link Sink} exactly once, with the value and expiry it had then.
+ *
+ * <p>{@link #step} walks each database's key table in bucket order, in slices of a bounded budget; the tables are
+ * frozen meanwhile (no rehash step, no resize, as Redis stops resizing while a child saves), so entries stay in
+ * their buckets and every entry present for the whole walk is reached. A key about to be changed or removed
+ * before the walk reached it is given first (serialize-before-mutate, from {@link Database}'s write paths). A
+ * mark bit in each entry (the top bit of its stored hash) says whether it was given: the walk and the early gives
+ * skip marked entries, and entries created after the snapshot began are born marked, so none is given twice and
+ * new keys are never given. A flushed or reloaded database keeps its old table alive for the walk, as Redis's
+ * forked child keeps its copy; SWAPDB moves tables, whose snapshot database number stays the one they had at the
+ * start. The extra memory is what the sink holds of keys given early, so it is proportional to what is written
+ * during the snapshot.
+ *
+ * <p>When the snapshot ends, finished or abandoned, every live entry carries the current mark, which the next
+ * snapshot flips. Not thread-safe: owned by the executor (or the script thread while it owns the keyspace).
+ */
+public final class KeyspaceSnapshot {
+    /** Receives each key of the snapshot. The value must be serialized before returning. */
+    public interface Sink {
+        void key(int db, Dict.Entry e);
+    }
+
+    private final Keyspace keyspace;
+    private Sink sink;
+    /** Each database's key table as the snapshot began; index = database number in the snapshot. */
+    private final Dict[] tables;
+    private final long[] sizes;
+    private final long[] volatileSizes;
+    private final long total;
+    private final int mark;
+    private int table;
+    private long cursor;
+    private long given;
+    private boolean done;
+    private final Dict.Visitor walker = this::visit;
+
+    KeyspaceSnapshot(Keyspace keyspace, Sink sink) {
+        this.keyspace = keyspace;
+        this.sink = sink;
+        this.mark = keyspace.markBit;
+        int n = keyspace.count();
+        this.tables = new Dict[n];
+        this.sizes = new long[n];
+        this.volatileSizes = new long[n];
+        long t = 0;
+        for (int i = 0; i < n; i++) {
+            Database db = keyspace.db(i);
+            tables[i] = db.keys();
+            tables[i].freeze(true); // entries stay in their buckets until the walk is over
+            sizes[i] = db.size();
+            volatileSizes[i] = db.volatileSize();
+            t += sizes[i];
+        }
+        this.total = t;
+    }
+
+    /** Keys in database {@code db} when the snapshot began (RESIZEDB). */
+    public long size(int db) {
+        return sizes[db];
+    }
+
+    /** Keys with an expiry in database {@code db} when the snapshot began. */
+    public long volatileSize(int db) {
+        return volatileSizes[db];
+    }
+
+    /** Keys when the snapshot began: INFO current_save_keys_total. */
+    public long total() {
+        return total;
+    }
+
+    /** Keys given so far: INFO current_save_keys_processed. */
+    public long given() {
+        return given;
+    }
+
+    public boolean done() {
+        return done;
+    }
+
+    /**
+     * Gives keys until at least {@code maxKeys} were given or {@code deadlineNanos} ({@link System#nanoTime}) has
+     * passed (Long.MAX_VALUE for no limit), checked every few buckets; returns true when every key has been given, and the snapshot is over.
+     */
+    public boolean step(long maxKeys, long deadlineNanos) {
+        long stop = maxKeys == Long.MAX_VALUE ? Long.MAX_VALUE : given + maxKeys;
+        boolean timed = deadlineNanos != Long.MAX_VALUE;
+        int buckets = 0;
+        while (!done) {
+            if (table >= tables.length) {
+                finish();
+                break;
+            }
+            Dict d = tables[table];
+            if (d.size() == 0) {
+                d.freeze(false);
+                table++;
+                cursor = 0;
+                continue;
+            }
+            cursor = d.walk(cursor, (int) Math.min(64, Math.max(1, stop - given)), walker);
+            if (cursor < 0) {
+                d.freeze(false);
+                table++;
+                cursor = 0;
+            }
+            if (given >= stop || (timed && (++buckets & 7) == 0 && System.nanoTime() - deadlineNanos >= 0)) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    private void visit(Dict.Entry e) {
+        if ((e.hash & Dict.MARK) != mark) {
+            e.hash ^= Dict.MARK;
+            given++;
+            if (sink != null) {
+                sink.key(table, e);
+            }
+        }
+    }
+
+    /** From {@link Database}: {@code e}, of table {@code d}, is about to change and has not been given. */
+    void giveEarly(Dict d, Dict.Entry e) {
+        for (int i = 0; i < tables.length; i++) {
+            if (tables[i] == d) {
+                e.hash ^= Dict.MARK;
+                given++;
+                if (sink != null) {
+                    sink.key(i, e);
+                }
+                return;
+            }
+        }
+        // not a table the snapshot began with: its entries were all born marked
+    }
+
+    /**
+     * Abandons the snapshot (FLUSHALL, a failed write, shutdown): nothing more goes to the sink. The tables still in
+     * the keyspace are walked to the end to mark what is left, so the next snapshot starts from a known state; that
+     * costs a pass over the keys without serializing any.
+     */
+    public void abort() {
+        if (done) {
+            return;
+        }
+        sink = null;
+        for (int i = table; i < tables.length; i++) {
+            if (!live(tables[i])) {
+                tables[i].freeze(false);
+                tables[i] = EMPTY; // flushed or replaced: nobody will read its marks again
+            }
+        }
+        while (!step(Long.MAX_VALUE, Long.MAX_VALUE)) {
+            // until done
+        }
+    }
+
+    private static final Dict EMPTY = new Dict(0);
+
+    private boolean live(Dict d) {
+        for (int i = 0; i < keyspace.count(); i++) {
+            if (keyspace.db(i).keys() == d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void finish() {
+        for (Dict d : tables) {
+            d.freeze(false);
+        }
+        done = true;
+        if (keyspace.snapshot == this) {
+            keyspace.snapshot = null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.cinnabar.server.persist;
+
+import io.cinnabar.server.db.Keyspace;
+import io.cinnabar.server.db.KeyspaceSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The RDB file frame Redis 7.0 writes (rdbSaveRio), fed by a point-in-time snapshot: {@code REDIS0010}, the AUX
+ * fields (redis-ver, redis-bits, ctime, used-mem, aof-base), a FUNCTION2 record per function library, then for each
+ * database SELECTDB and RESIZEDB before its first key, each key as rdbSaveKeyValuePair writes it (EXPIRETIME_MS,
+ * IDLE under an LRU maxmemory-policy, type, key, value), and EOF. The checksum after EOF is the file writer's
+ * (it sees every byte). Values go through {@link RdbValues}. Serialized bytes are handed to {@code out} in chunks.
+ *
+ * <p>Keys of one database may come in several runs (a key about to change is given early), so SELECTDB is written
+ * whenever the database differs from the previous key's, and RESIZEDB only the first time. Not thread-safe.
+ *
+ * <p>The frame follows Redis 7.0's rdb.c (rdbSaveRio, rdbSaveInfoAuxFields, rdbSaveKeyValuePair), Copyright (c)
+ * 2009-2012 Salvatore Sanfilippo, BSD-3-Clause; see NOTICE.
+ */
+public final class RdbSnapshotWriter implements SnapshotConsumer {
+    /** Where filled chunks go: {@code len} bytes of {@code data}, which the callee owns from then on. */
+    public interface ChunkSink {
+        void chunk(byte[] data, int len);
+    }
+
+    public static final String REDIS_VERSION = "7.0.15";
+    static final int CHUNK = 128 * 1024;
+
+    private final RdbOutput out;
+    private final ChunkSink sink;
+    private final Keyspace keyspace;
+    private final boolean idle;
+    private final boolean aofBase;
+    private final long usedMemory;
+    private final long ctimeSeconds;
+    private final List<byte[]> libraries;
+    private KeyspaceSnapshot snapshot;
+    private int currentDb = -1;
+    private boolean[] resized;
+
+    /**
+     * @param idle write IDLE (maxmemory-policy is an LRU one)
+     * @param aofBase the aof-base AUX value: true in an AOF base file (the RDB preamble)
+     * @param libraries each function library's code, for the FUNCTION2 records
+     */
+    public RdbSnapshotWriter(ChunkSink sink, boolean compress, Keyspace keyspace, boolean idle, boolean aofBase,
+                             long usedMemory, long ctimeSeconds, List<byte[]> libraries) {
+        this.out = new RdbOutput(CHUNK + 1024, compress);
+        this.sink = sink;
+        this.keyspace = keyspace;
+        this.idle = idle;
+        this.aofBase = aofBase;
+        this.usedMemory = usedMemory;
+        this.ctimeSeconds = ctimeSeconds;
+        this.libraries = libraries;
+    }
+
+    /** The header: signature, AUX fields and function libraries, as of the snapshot's start. */
+    @Override
+    public void begin(KeyspaceSnapshot snapshot) {
+        this.snapshot = snapshot;
+        this.resized = new boolean[keyspace.count()];
+        writeHeader(out, aofBase, usedMemory, ctimeSeconds, libraries);
+        flushIfFull();
+    }
+
+    /** rdbSaveRio's start: {@code REDIS0010}, rdbSaveInfoAuxFields (no replication fields), rdbSaveFunctions. */
+    public static void writeHeader(RdbOutput out, boolean aofBase, long usedMemory, long ctimeSeconds,
+                                   List<byte[]> libraries) {
+        out.write("REDIS0010".getBytes(StandardCharsets.US_ASCII));
+        aux(out, "redis-ver", REDIS_VERSION);
+        aux(out, "redis-bits", "64");
+        aux(out, "ctime", Long.toString(ctimeSeconds));
+        aux(out, "used-mem", Long.toString(usedMemory));
+        aux(out, "aof-base", aofBase ? "1" : "0");
+        for (byte[] code : libraries) {
+            out.write(RdbType.OPCODE_FUNCTION2);
+            out.writeString(code);
+        }
+    }
+
+    private static void aux(RdbOutput out, String key, String value) {
+        out.write(RdbType.OPCODE_AUX);
+        out.writeString(key.getBytes(StandardCharsets.US_ASCII));
+        out.writeString(value.getBytes(StandardCharsets.US_ASCII)); // integer-looking values become int encodings
+    }
+
+    @Override
+    public void key(int db, byte[] key, Object value, long expireAt, int lru) {
+        if (db != currentDb) {
+            out.write(RdbType.OPCODE_SELECTDB);
+            out.writeLength(db);
+            if (!resized[db]) {
+                resized[db] = true;
+                out.write(RdbType.OPCODE_RESIZEDB);
+                out.writeLength(snapshot == null ? 0 : snapshot.size(db));
+                out.writeLength(snapshot == null ? 0 : snapshot.volatileSize(db));
+            }
+            currentDb = db;
+        }
+        writeKey(out, key, value, expireAt, idle ? idleSeconds(lru) : -1);
+        flushIfFull();
+    }
+
+    /** rdbSaveKeyValuePair: [EXPIRETIME_MS ms] [IDLE seconds] type key value. */
+    public static void writeKey(RdbOutput out, byte[] key, Object value, long expireAt, long idleSeconds) {
+        int type = RdbValues.typeOf(value);
+        if (expireAt != -1) {
+            out.write(RdbType.OPCODE_EXPIRETIME_MS);
+            out.writeMillis(expireAt);
+        }
+        if (idleSeconds >= 0) {
+            out.write(RdbType.OPCODE_IDLE);
+            out.writeLength(idleSeconds);
+        }
+        out.write(type);
+        out.writeString(key);
+        RdbValues.write(out, value);
+    }
+
+    /** estimateObjectIdleTime in seconds, from the wrapping 24-bit LRU clock. */
+    private long idleSeconds(int lru) {
+        int clock = keyspace.lruClock();
+        lru &= Keyspace.LRU_CLOCK_MAX;
+        return clock >= lru ? clock - lru : clock + (Keyspace.LRU_CLOCK_MAX - lru);
+    }
+
+    /** EOF; the file writer appends the checksum. */
+    @Override
+    public void finished() {
+        out.write(RdbType.OPCODE_EOF);
+        flush();
+    }
+
+    private void flushIfFull() {
+        if (out.size() >= CHUNK) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (out.size() > 0) {
+            sink.chunk(out.toByteArray(), out.size());
+            out.reset();
+        }
+    }
+}

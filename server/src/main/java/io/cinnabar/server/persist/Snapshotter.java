@@ -1,0 +1,186 @@
+package io.cinnabar.server.persist;
+
+import io.cinnabar.server.db.Dict;
+import io.cinnabar.server.db.Keyspace;
+import io.cinnabar.server.db.KeyspaceSnapshot;
+import io.cinnabar.server.exec.Engine;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives a point-in-time snapshot ({@link KeyspaceSnapshot}) into a {@link SnapshotConsumer} without fork and
+ * without stopping the executor: in the background it gives keys in slices of a small budget (a few hundred keys or
+ * about {@link #SLICE_NANOS}), each slice a task of the executor's event loop, so network reads and commands run
+ * between slices; writes to keys not given yet give them first (see {@link KeyspaceSnapshot}). While the consumer's
+ * writer lags ({@link #throttled}), slices wait, so the memory held stays bounded by what writes give early.
+ * Synchronously ({@link #runToEnd}) it gives everything at once (SAVE).
+ *
+ * <p>One snapshot runs at a time, as Redis has one child: an RDB save or an AOF rewrite. Not thread-safe: the
+ * executor's.
+ */
+public final class Snapshotter {
+    /** What a slice may take: about 200 microseconds. */
+    static final long SLICE_NANOS = 200_000;
+    static final long SLICE_KEYS = 2_000;
+
+    /** How a snapshot ended. */
+    public interface Done {
+        /** {@code error} is null on success, else why it was abandoned. */
+        void done(String error);
+    }
+
+    private final Engine engine;
+    private final Keyspace keyspace;
+    private final SnapshotConsumer consumer;
+    private final Done done;
+    private final java.util.function.BooleanSupplier throttled;
+    private KeyspaceSnapshot snapshot;
+    /** Set when the consumer failed on a key (an early give cannot fail the write that caused it). */
+    private RuntimeException failure;
+    private boolean ended;
+    private final long started = System.nanoTime();
+
+    /**
+     * @param throttled true while the consumer's output should drain before more keys are given in slices
+     * @param done called once on the executor when the snapshot ends, unless it was {@link #abort}ed
+     */
+    public Snapshotter(Engine engine, SnapshotConsumer consumer, java.util.function.BooleanSupplier throttled,
+                       Done done) {
+        this.engine = engine;
+        this.keyspace = engine.keyspace();
+        this.consumer = consumer;
+        this.throttled = throttled;
+        this.done = done;
+    }
+
+    /** Begins the snapshot: this is its point in time. */
+    public Snapshotter start() {
+        snapshot = keyspace.startSnapshot(this::give);
+        try {
+            consumer.begin(snapshot);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        return this;
+    }
+
+    private void give(int db, Dict.Entry e) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            consumer.key(db, e.key, e.value, e.expireAt, e.lru);
+        } catch (RuntimeException ex) {
+            failure = ex; // reported when the next slice runs; the write that gave the key goes on
+        }
+    }
+
+    public long keysTotal() {
+        return snapshot == null ? 0 : snapshot.total();
+    }
+
+    public long keysProcessed() {
+        return snapshot == null ? 0 : snapshot.given();
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Seconds since it started. */
+    public long seconds() {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    }
+
+    /** Gives every remaining key now (SAVE, or a background snapshot something must wait for). */
+    public void runToEnd() {
+        if (ended) {
+            return;
+        }
+        while (failure == null && !snapshot.step(Long.MAX_VALUE, Long.MAX_VALUE)) {
+            // until done or failed
+        }
+        end();
+    }
+
+    /** Runs in the background as executor tasks until done. */
+    public void runInBackground() {
+        schedule(0);
+    }
+
+    private void schedule(long delayNanos) {
+        io.netty.util.concurrent.EventExecutor executor = engine.executor();
+        if (executor == null) {
+            runToEnd(); // an engine that does not serve (unit tests)
+            return;
+        }
+        executor.schedule(this::slice, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void slice() {
+        if (ended) {
+            return;
+        }
+        if (engine.scriptBusy()) {
+            schedule(TimeUnit.MILLISECONDS.toNanos(1)); // the script thread owns the keyspace meanwhile
+            return;
+        }
+        if (failure == null && throttled.getAsBoolean()) {
+            schedule(TimeUnit.MICROSECONDS.toNanos(500));
+            return;
+        }
+        long delayMicros = keyDelayMicros();
+        boolean finished;
+        if (failure != null) {
+            finished = true;
+        } else if (delayMicros > 0) {
+            // rdb-key-save-delay: a deliberately slow snapshot (tests), one key per slice, without blocking
+            finished = snapshot.step(1, Long.MAX_VALUE);
+        } else {
+            finished = snapshot.step(SLICE_KEYS, System.nanoTime() + SLICE_NANOS);
+        }
+        if (finished || failure != null) {
+            end();
+        } else {
+            schedule(TimeUnit.MICROSECONDS.toNanos(delayMicros));
+        }
+    }
+
+    private long keyDelayMicros() {
+        io.cinnabar.server.exec.ConfigParam p = engine.config().find("rdb-key-save-delay");
+        long v = p == null ? 0 : Long.parseLong(p.get());
+        return Math.max(0, v);
+    }
+
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (failure != null) {
+            snapshot.abort();
+            String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+            consumer.aborted(why);
+            done.done(why);
+            return;
+        }
+        try {
+            consumer.finished();
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            consumer.aborted(why);
+            done.done(why);
+            return;
+        }
+        done.done(null);
+    }
+
+    /** Abandons the snapshot (FLUSHALL, shutdown): the consumer is told, {@code done} is not called. */
+    public void abort(String why) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        snapshot.abort();
+        consumer.aborted(why);
+    }
+}

@@ -1,0 +1,137 @@
+package io.cinnabar.server.persist;
+
+import io.cinnabar.server.testing.RespClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Random data sets for the RDB tests, written with commands. Strings always (int, short, LZF-compressible, binary,
+ * with and without expiry, in several databases); the other types only when {@link #allTypes} is true, which is
+ * when the value codec (branch rdbcodec, persist/RdbValues) serializes every type. The tests that take a data set
+ * then cover every type automatically once the codec is merged.
+ */
+final class RdbDataSets {
+    private RdbDataSets() {
+    }
+
+    /** Whether RdbValues serializes collections (the codec has landed), probed on a value of each type. */
+    static boolean allTypes() {
+        try (io.cinnabar.server.CinnabarServer s = io.cinnabar.server.CinnabarServer.builder().build().start();
+             RespClient c = new RespClient(s.port())) {
+            c.call("HSET", "h", "f", "v");
+            c.call("RPUSH", "l", "a");
+            c.call("SADD", "s", "a");
+            c.call("ZADD", "z", "1", "a");
+            c.call("XADD", "x", "1-1", "f", "v");
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cinnabar-probe");
+            try {
+                s.save(dir.resolve("probe.rdb"));
+                return true;
+            } catch (IllegalStateException e) {
+                return false;
+            } finally {
+                java.nio.file.Files.deleteIfExists(dir.resolve("probe.rdb"));
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Commands that build a data set of about {@code keys} keys. */
+    static List<String[]> commands(long seed, int keys, boolean allTypes) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<String[]> out = new ArrayList<>();
+        int db = 0;
+        out.add(new String[] {"SELECT", "0"});
+        for (int i = 0; i < keys; i++) {
+            if (r.nextInt(200) == 0) {
+                db = r.nextInt(4);
+                out.add(new String[] {"SELECT", Integer.toString(db)});
+            }
+            String key = "k:" + i + ":" + r.nextInt(1000);
+            int kind = allTypes ? r.nextInt(8) : r.nextInt(3);
+            switch (kind) {
+                case 0 -> out.add(new String[] {"SET", key, Long.toString(r.nextLong(-100_000, 100_000_000_000L))});
+                case 1 -> out.add(new String[] {"SET", key, "v" + r.nextInt()});
+                case 2 -> out.add(new String[] {"SET", key, "x".repeat(20 + r.nextInt(200)) + r.nextInt()});
+                case 3 -> {
+                    int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 600 : 20);
+                    String[] cmd = new String[2 + 2 * n];
+                    cmd[0] = "HSET";
+                    cmd[1] = key;
+                    for (int j = 0; j < n; j++) {
+                        cmd[2 + 2 * j] = "f" + j;
+                        cmd[3 + 2 * j] = r.nextInt(3) == 0 ? Integer.toString(r.nextInt()) : "val" + r.nextInt(1000);
+                    }
+                    out.add(cmd);
+                }
+                case 4 -> {
+                    int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 1000 : 30);
+                    String[] cmd = new String[2 + n];
+                    cmd[0] = "RPUSH";
+                    cmd[1] = key;
+                    for (int j = 0; j < n; j++) {
+                        cmd[2 + j] = r.nextInt(2) == 0 ? Integer.toString(r.nextInt(100000)) : "e" + r.nextInt();
+                    }
+                    out.add(cmd);
+                }
+                case 5 -> {
+                    int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 700 : 30);
+                    boolean ints = r.nextBoolean();
+                    String[] cmd = new String[2 + n];
+                    cmd[0] = "SADD";
+                    cmd[1] = key;
+                    for (int j = 0; j < n; j++) {
+                        cmd[2 + j] = ints ? Integer.toString(r.nextInt()) : "m" + r.nextInt();
+                    }
+                    out.add(cmd);
+                }
+                case 6 -> {
+                    int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 300 : 30);
+                    String[] cmd = new String[2 + 2 * n];
+                    cmd[0] = "ZADD";
+                    cmd[1] = key;
+                    for (int j = 0; j < n; j++) {
+                        cmd[2 + 2 * j] = Double.toString(r.nextDouble() * 1000 - 500);
+                        cmd[3 + 2 * j] = "m" + j;
+                    }
+                    out.add(cmd);
+                }
+                default -> {
+                    int n = 1 + r.nextInt(20);
+                    for (int j = 0; j < n; j++) {
+                        out.add(new String[] {"XADD", key, "*", "f", "v" + j, "g", Integer.toString(j)});
+                    }
+                    if (r.nextBoolean()) {
+                        out.add(new String[] {"XGROUP", "CREATE", key, "grp", "0"});
+                        out.add(new String[] {"XREADGROUP", "GROUP", "grp", "alice", "COUNT", "2", "STREAMS", key, ">"});
+                    }
+                }
+            }
+            if (r.nextInt(5) == 0) {
+                out.add(new String[] {"PEXPIREAT", key, Long.toString(System.currentTimeMillis() + 3_600_000 + r.nextInt(1000))});
+            }
+        }
+        out.add(new String[] {"SELECT", "0"});
+        return out;
+    }
+
+    /** Sends the commands pipelined and reads every reply. */
+    static void load(RespClient c, List<String[]> commands) {
+        int batch = 0;
+        for (String[] cmd : commands) {
+            c.send(RespClient.encode(cmd));
+            if (++batch == 500) {
+                for (int i = 0; i < batch; i++) {
+                    c.readReply();
+                }
+                batch = 0;
+            }
+        }
+        for (int i = 0; i < batch; i++) {
+            c.readReply();
+        }
+    }
+}
