@@ -45,10 +45,10 @@ class RdbBgsaveTest {
     }
 
     /** Writes of every kind to existing, deleted and new keys (the codec's types too once they serialize). */
-    private static String[] randomWrite(SplittableRandom r, int keys, boolean allTypes) {
+    private static String[] randomWrite(SplittableRandom r, int keys) {
         String key = "k:" + r.nextInt(keys * 2);
         String other = "k:" + r.nextInt(keys * 2);
-        int kind = r.nextInt(allTypes ? 26 : 19);
+        int kind = r.nextInt(26);
         return switch (kind) {
             case 0 -> new String[] {"SET", key, "new" + r.nextInt()};
             case 1 -> new String[] {"DEL", key};
@@ -82,14 +82,13 @@ class RdbBgsaveTest {
 
     @Test
     void bgsaveIsAPointInTimeSnapshotWhileWritesGoOn() {
-        boolean all = RdbDataSets.allTypes(); // strings only until the value codec (branch rdbcodec) is merged
         Path file = dir.resolve("dump.rdb");
         String digest;
         int writes = 0;
         // one key per slice, each slice a separate executor task: the save spans thousands of writes
         try (CinnabarServer s = start(file, "rdb-key-save-delay", "1");
              RespClient c = new RespClient(s.port()); RespClient w = new RespClient(s.port())) {
-            RdbDataSets.load(c, RdbDataSets.commands(11, 4000, all));
+            RdbDataSets.load(c, RdbDataSets.commands(11, 4000));
             c.send(RespClient.encode("DEBUG", "DIGEST"));
             c.send(RespClient.encode("BGSAVE"));
             digest = new String(c.readReply(), java.nio.charset.StandardCharsets.UTF_8);
@@ -100,7 +99,7 @@ class RdbBgsaveTest {
             SplittableRandom r = new SplittableRandom(5);
             while (info(c, "rdb_bgsave_in_progress").equals("1")) {
                 for (int i = 0; i < 20; i++) {
-                    String reply = w.call(randomWrite(r, 4000, all));
+                    String reply = w.call(randomWrite(r, 4000));
                     assertFalse(reply.startsWith("-ERR internal"), reply);
                     writes++;
                 }
@@ -122,7 +121,7 @@ class RdbBgsaveTest {
             c.call("SET", "old", "1");
             assertEquals("+OK\r\n", c.call("SAVE"));
             byte[] before = Files.readAllBytes(file);
-            RdbDataSets.load(c, RdbDataSets.commands(3, 2000, false));
+            RdbDataSets.load(c, RdbDataSets.commands(3, 2000));
             assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
             assertEquals("+OK\r\n", c.call("FLUSHALL"));
             awaitBgsave(c);

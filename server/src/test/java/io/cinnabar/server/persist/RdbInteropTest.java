@@ -90,8 +90,7 @@ class RdbInteropTest {
     @Test
     void ourFilesPassRedisCheckRdbAndLoadIntoRedisWithTheSameDigest() throws Exception {
         assumeTrue(redisAvailable(), "redis-server 7.0 is not on the PATH");
-        boolean all = RdbDataSets.allTypes(); // strings only until the value codec (branch rdbcodec) is merged
-        List<String[]> data = RdbDataSets.commands(99, 3000, all);
+        List<String[]> data = RdbDataSets.commands(99, 3000);
         Path file = dir.resolve("ours.rdb");
         String digest;
         try (CinnabarServer s = CinnabarServer.builder().rdbFile(file).config("enable-debug-command", "yes")
@@ -112,8 +111,7 @@ class RdbInteropTest {
     @Test
     void redisFilesLoadHereWithTheSameDigest() throws Exception {
         assumeTrue(redisAvailable(), "redis-server 7.0 is not on the PATH");
-        boolean all = RdbDataSets.allTypes();
-        List<String[]> data = RdbDataSets.commands(123, 3000, all);
+        List<String[]> data = RdbDataSets.commands(123, 3000);
         String digest;
         try (Redis redis = new Redis(dir, "theirs.rdb"); RespClient c = new RespClient(redis.port)) {
             RdbDataSets.load(c, data);
