@@ -77,6 +77,13 @@ public final class CinnabarServer implements AutoCloseable {
             throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
                     + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
+        try {
+            built.aof().loadAtStartup(); // appendonly yes: the AOF's data, then its incr file opened
+        } catch (IllegalStateException e) {
+            built.close();
+            net.stop();
+            throw new IllegalStateException("Cinnabar could not load its data: " + e.getMessage(), e);
+        }
         engine = built;
         engine.onShutdownRequest(() -> {
             Thread t = new Thread(this::close, "cinnabar-shutdown");

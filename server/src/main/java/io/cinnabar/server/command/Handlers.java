@@ -73,6 +73,7 @@ final class Handlers {
             case "flushall" -> ServerCommands::flushall;
             case "time" -> ServerCommands::time;
             case "lastsave" -> ServerCommands::lastsave;
+            case "bgrewriteaof" -> ServerCommands::bgrewriteaof;
             case "shutdown" -> ServerCommands::shutdown;
             case "monitor" -> ServerCommands::monitor;
             case "slowlog|get" -> ServerCommands::slowlogGet;
