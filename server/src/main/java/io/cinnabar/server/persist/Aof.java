@@ -212,7 +212,9 @@ public final class Aof implements Propagator {
         int n = buffer.length();
         currentSize += n;
         lastIncrSize += n;
-        writer.offer(new AofWriter.Chunk(buffer.takeArray(Math.max(16 * 1024, Math.min(n, 1 << 20))), n, fed));
+        // the next array sized for a batch like this one: the garbage stays proportional to what is written
+        writer.offer(new AofWriter.Chunk(buffer.takeArray(Math.max(4096, Math.min(Integer.highestOneBit(n) << 1,
+                1 << 20))), n, fed));
     }
 
     // ---- holding replies under appendfsync always ----

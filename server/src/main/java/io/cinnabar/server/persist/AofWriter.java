@@ -45,6 +45,9 @@ final class AofWriter {
     private final Runnable durableListener;
     private final Consumer<String> log;
     private volatile boolean sleeping;
+    /** Sleeping for long (no chunk for a second): the next chunk wakes it. */
+    private volatile boolean deepSleep;
+    private long lastChunkNanos;
     private volatile boolean fsyncSleeping;
     private volatile boolean stopping;
     private FileChannel channel;
@@ -93,7 +96,9 @@ final class AofWriter {
     /** Executor: hands over a chunk, a switch or a task (a Runnable run on this thread in order). */
     void offer(Object item) {
         queue.offer(item);
-        if (sleeping) {
+        // under everysec and no the thread polls each millisecond while writes come in (no wake-up per batch: on
+        // a small machine the context switches cost more than the writes); always wants its fsync at once
+        if (deepSleep || (sleeping && (policy == FSYNC_ALWAYS || !(item instanceof Chunk)))) {
             LockSupport.unpark(thread);
         }
     }
@@ -182,6 +187,7 @@ final class AofWriter {
                     batch.add(c);
                     bytes += c.length;
                 }
+                lastChunkNanos = System.nanoTime();
                 writeBatch(batch, bytes);
             } else if (item instanceof Switch s) {
                 queue.poll();
@@ -211,10 +217,13 @@ final class AofWriter {
                 writeError = e.getMessage();
             }
         }
+        boolean busy = policy != FSYNC_ALWAYS && System.nanoTime() - lastChunkNanos < 1_000_000_000L;
         sleeping = true;
+        deepSleep = !busy;
         if (queue.isEmpty() && !stopping) {
-            LockSupport.parkNanos(this, unsyncedFrom >= 0 ? 100_000_000L : 1_000_000_000L);
+            LockSupport.parkNanos(this, busy ? 1_000_000L : unsyncedFrom >= 0 ? 100_000_000L : 1_000_000_000L);
         }
+        deepSleep = false;
         sleeping = false;
     }
 
