@@ -17,6 +17,10 @@ public final class RequestDecoder {
     public static final int INLINE_MAX_SIZE = 64 * 1024;
     /** Bulk arguments bigger than this are filled as they arrive instead of being allocated whole up front. */
     private static final int BIG_ARG = 64 * 1024;
+    /** Requests whose bytes fit in this many bytes are decoded in one pass from a copy (see {@link #decodeWhole}). */
+    private static final int WINDOW = 256;
+    /** Most arguments a request decoded in one pass may have. */
+    private static final int WINDOW_MAX_ARGS = 32;
 
     private long maxBulkLength = 512L * 1024 * 1024;
     private boolean authRequired;
@@ -29,6 +33,8 @@ public final class RequestDecoder {
     private long bulkLength = -1;
     private byte[] bulk;
     private int bulkFilled;
+    /** The first bytes of the input, copied out at once for {@link #decodeWhole}. */
+    private final byte[] window = new byte[WINDOW];
 
     public void maxBulkLength(long bytes) {
         this.maxBulkLength = bytes;
@@ -83,6 +89,9 @@ public final class RequestDecoder {
                 }
                 argc = 0;
                 if (in.getByte(in.readerIndex()) == '*') {
+                    if (decodeWhole(in)) {
+                        return true;
+                    }
                     int status = readMultibulkCount(in);
                     if (status < 0) {
                         return false;
@@ -106,6 +115,59 @@ public final class RequestDecoder {
             }
             return true;
         }
+    }
+
+    /**
+     * The common case in one pass: a small, well-formed multibulk request that has arrived whole is parsed from one
+     * copy of the input's first bytes, with plain array reads instead of a call into the buffer per byte and per
+     * line. Anything else (a request not all there or longer than the window, many arguments, a count or length
+     * that is not plain digits, a length line without its CRLF) returns false having changed nothing, and the
+     * incremental path decodes it with its errors and limits; no request it accepts could fail those limits.
+     */
+    private boolean decodeWhole(ByteBuf in) {
+        int start = in.readerIndex();
+        int n = Math.min(in.writerIndex() - start, WINDOW);
+        if (n < 4) {
+            return false;
+        }
+        byte[] w = window;
+        in.getBytes(start, w, 0, n);
+        int p = 1;
+        int count = 0;
+        while (p < n && p < 4 && w[p] >= '0' && w[p] <= '9') {
+            count = count * 10 + (w[p++] - '0');
+        }
+        if (p == 1 || w[1] == '0' || p + 1 >= n || w[p] != '\r' || w[p + 1] != '\n' || count > WINDOW_MAX_ARGS
+                || (count > 10 && authRequired)) {
+            return false;
+        }
+        p += 2;
+        if (argv.length < count || argv.length > 1024) {
+            argv = new byte[Math.max(8, count)][];
+        }
+        for (int i = 0; i < count; i++) {
+            if (p >= n || w[p] != '$') {
+                return false;
+            }
+            int digitsStart = ++p;
+            int len = 0;
+            while (p < n && p - digitsStart < 3 && w[p] >= '0' && w[p] <= '9') {
+                len = len * 10 + (w[p++] - '0');
+            }
+            if (p == digitsStart || (w[digitsStart] == '0' && p - digitsStart > 1) || p + 1 >= n || w[p] != '\r'
+                    || w[p + 1] != '\n') {
+                return false;
+            }
+            p += 2;
+            if (p + len + 2 > n) {
+                return false;
+            }
+            argv[i] = java.util.Arrays.copyOfRange(w, p, p + len);
+            p += len + 2; // Redis skips the two bytes after the payload without looking at them; so do we
+        }
+        argc = count;
+        in.readerIndex(start + p);
+        return true;
     }
 
     /** Returns -1 if more input is needed, 0 for an empty request, 1 when a count was read. */
