@@ -269,4 +269,15 @@ class AofTest {
         e = assertThrows(IllegalStateException.class, () -> server("appendonly", "yes"));
         assertTrue(e.getMessage().contains("bad file format reading the append only file x at offset 0"), e.getMessage());
     }
+
+    @Test
+    void configSetAppendonlyYesFailsAsRedisWhenTheDirectoryCannotBeMade() throws Exception {
+        Files.writeString(dir.resolve("appendonlydir"), "a file in the way");
+        try (CinnabarServer server = server(); RespClient c = new RespClient(server.port())) {
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. "
+                    + "Check server logs.\r\n", c.call("CONFIG", "SET", "appendonly", "yes"));
+            assertEquals("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n", c.call("CONFIG", "GET", "appendonly"));
+            assertTrue(c.call("INFO", "persistence").contains("aof_enabled:0\r\n"));
+        }
+    }
 }

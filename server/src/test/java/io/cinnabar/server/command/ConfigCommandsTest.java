@@ -24,8 +24,6 @@ class ConfigCommandsTest extends ServerTest {
     void refusedValuesNameTheMissingFeatureAndChangeNothing() {
         assertEquals(failed("maxmemory", "maxmemory (eviction) is not supported by Cinnabar yet"),
                 call("CONFIG", "SET", "maxmemory", "1gb"));
-        assertEquals(failed("appendonly", "AOF persistence (appendonly yes) is not supported by Cinnabar yet"),
-                call("CONFIG", "SET", "appendonly", "yes"));
         assertEquals(failed("save", "RDB snapshots (save points) is not supported by Cinnabar yet"),
                 call("CONFIG", "SET", "save", "3600 1"));
         assertEquals(failed("min-slaves-to-write", "min-replicas-to-write (replication) is not supported by Cinnabar yet"),
