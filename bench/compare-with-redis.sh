@@ -15,6 +15,8 @@
 #   xreadgroup  XREADGROUP GROUP grp c COUNT 1 STREAMS bench:g >, over as many entries as requests
 #   xack        XACK bench:g grp 1-<random>, after one XREADGROUP delivered all of them (random IDs: about 63% of
 #               the acknowledgements hit a pending entry, alike on both servers)
+# SERVER_CONFIG adds the same configuration to both servers, each in a fresh temporary dir (the AOF figures):
+#   SERVER_CONFIG="--appendonly yes --appendfsync always" TESTS=set bench/compare-with-redis.sh
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
 set -euo pipefail
@@ -29,6 +31,9 @@ REQUESTS_P16=${REQUESTS_P16:-2000000}
 TESTS=${TESTS:-"set get incr mset ping_inline ping_mbulk"}
 DATA_SIZE=${DATA_SIZE:-3}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
+SERVER_CONFIG=${SERVER_CONFIG:-""}
+REDIS_DIR=$(mktemp -d)
+CINNABAR_DIR=$(mktemp -d)
 
 for tool in redis-server redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "$tool is not on PATH (apt-get install -y redis-server redis-tools)" >&2; exit 2; }
@@ -36,12 +41,14 @@ done
 [ -f "$JAR" ] || mvn -q -B -DskipTests -pl dist -am package
 [ -f "$ROOT/bench/target/classes/io/cinnabar/bench/PipelineLoad.class" ] || mvn -q -B -DskipTests -pl bench -am package
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning &
+# shellcheck disable=SC2086
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --loglevel warning \
+  --dir "$REDIS_DIR" $SERVER_CONFIG &
 REDIS_PID=$!
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --port "$CINNABAR_PORT" --loglevel warning &
+java $JAVA_OPTS -jar "$JAR" --port "$CINNABAR_PORT" --loglevel warning --dir "$CINNABAR_DIR" $SERVER_CONFIG &
 CINNABAR_PID=$!
-trap 'kill $REDIS_PID $CINNABAR_PID 2>/dev/null || true' EXIT
+trap 'kill $REDIS_PID $CINNABAR_PID 2>/dev/null || true; sleep 0.5; rm -rf "$REDIS_DIR" "$CINNABAR_DIR"' EXIT
 for port in "$REDIS_PORT" "$CINNABAR_PORT"; do
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 done

@@ -16,7 +16,7 @@ import sys
 
 COMMANDS = """
 ping echo quit reset select swapdb hello auth client
-info config dbsize flushdb flushall time lastsave save bgsave shutdown slowlog monitor memory latency debug command
+info config dbsize flushdb flushall time lastsave save bgsave bgrewriteaof shutdown slowlog monitor memory latency debug command
 del unlink exists type touch rename renamenx copy move keys scan randomkey expire pexpire expireat pexpireat
 ttl pttl expiretime pexpiretime persist object dump restore
 get set setnx setex psetex getset getdel getex mget mset msetnx append strlen incr decr incrby decrby

@@ -82,7 +82,16 @@ public final class CinnabarServer implements AutoCloseable {
             throw new IllegalStateException("Cinnabar could not listen on " + config.bind() + " port "
                     + config.port() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
-        if (loadAtStart) {
+        boolean fromAof;
+        try {
+            // appendonly yes: the AOF's data (and no RDB, as Redis's loadDataFromDisk), then its incr file opened
+            fromAof = built.aof().loadAtStartup();
+        } catch (IllegalStateException e) {
+            built.close();
+            net.stop();
+            throw new IllegalStateException("Cinnabar could not load its data: " + e.getMessage(), e);
+        }
+        if (loadAtStart && !fromAof) {
             try {
                 // before the listeners accept: no client can see a half-loaded dataset, so nothing answers LOADING
                 built.rdb().loadAtStartup();

@@ -126,6 +126,22 @@ final class ConfigCommands {
                 return;
             }
         }
+        for (int i = 0; i < count; i++) {
+            // the apply functions run once every value is set; one that fails restores them all
+            ConfigParam.Apply apply = params[i].applier();
+            String reason = apply == null || params[i].get().equals(old[i]) ? null : apply.apply();
+            if (reason != null) {
+                for (int j = 0; j < count; j++) {
+                    try {
+                        params[j].setFromCommand(old[j]);
+                    } catch (Config.InvalidValue ignored) {
+                        // the old value was valid when it was set
+                    }
+                }
+                failed(c, Args.string(c.argv[2 + i * 2]), reason);
+                return;
+            }
+        }
         c.reply.ok();
     }
 

@@ -49,6 +49,13 @@ final class DebugCommands {
             }
         } else if (Args.is(sub, "reload")) {
             reload(c);
+        } else if (Args.is(sub, "loadaof")) {
+            String failure = c.engine.aof().debugLoadAof();
+            if (failure != null) {
+                c.error("ERR Error loading the AOF: " + failure); // Redis exits here
+            } else {
+                c.reply.ok();
+            }
         } else if (Args.is(sub, "log") && c.argc == 3) {
             c.engine.log().warning("DEBUG LOG: " + Args.string(c.argv[2]));
             c.reply.ok();

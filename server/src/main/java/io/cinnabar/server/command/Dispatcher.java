@@ -33,6 +33,8 @@ public final class Dispatcher {
     private final CommandSpec evalRo;
     private final CommandSpec evalshaRo;
     private final io.cinnabar.server.pubsub.Tracking tracking;
+    /** What one top-level command propagates, wrapped in MULTI/EXEC when more than one (reused). */
+    private final io.cinnabar.server.db.EffectsBatch commandEffects = new io.cinnabar.server.db.EffectsBatch();
 
     public Dispatcher(Engine engine) {
         this.engine = engine;
@@ -338,7 +340,7 @@ public final class Dispatcher {
         io.cinnabar.server.db.Propagator outer = keyspace.propagator();
         io.cinnabar.server.db.EffectsBatch batch = null;
         if (outer == keyspace.tap() && outer.active() && cmd != exec && !"scripting".equals(cmd.group)) {
-            batch = new io.cinnabar.server.db.EffectsBatch();
+            batch = commandEffects; // top level only (nested calls see the batch as outer): one is enough
             keyspace.propagator(batch);
         }
         long start = System.nanoTime();

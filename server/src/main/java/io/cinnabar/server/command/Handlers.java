@@ -75,6 +75,7 @@ final class Handlers {
             case "lastsave" -> ServerCommands::lastsave;
             case "save" -> ServerCommands::save;
             case "bgsave" -> ServerCommands::bgsave;
+            case "bgrewriteaof" -> ServerCommands::bgrewriteaof;
             case "shutdown" -> ServerCommands::shutdown;
             case "monitor" -> ServerCommands::monitor;
             case "slowlog|get" -> ServerCommands::slowlogGet;

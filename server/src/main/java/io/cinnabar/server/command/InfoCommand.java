@@ -374,18 +374,7 @@ final class InfoCommand {
     private static void persistence(Engine e, StringBuilder sb) {
         sb.append("# Persistence\r\n");
         e.rdb().info(sb);
-        line(sb, "aof_enabled", 0);
-        line(sb, "aof_rewrite_in_progress", 0);
-        line(sb, "aof_rewrite_scheduled", 0);
-        line(sb, "aof_last_rewrite_time_sec", -1);
-        line(sb, "aof_current_rewrite_time_sec", -1);
-        line(sb, "aof_last_bgrewrite_status", "ok");
-        line(sb, "aof_rewrites", 0);
-        line(sb, "aof_rewrites_consecutive_failures", 0);
-        line(sb, "aof_last_write_status", "ok");
-        line(sb, "aof_last_cow_size", 0);
-        line(sb, "module_fork_in_progress", 0);
-        line(sb, "module_fork_last_cow_size", 0);
+        e.aof().info(sb); // aof_enabled .. module_fork_last_cow_size, then the sizes when appendonly yes
     }
 
     // ---- stats ----

@@ -94,6 +94,10 @@ final class ServerCommands {
         c.reply.bulkLong(micros % 1_000_000);
     }
 
+    static void bgrewriteaof(Client c) {
+        c.engine.aof().bgrewriteaof(c);
+    }
+
     static void lastsave(Client c) {
         c.reply.integer(c.engine.rdb().lastSave());
     }

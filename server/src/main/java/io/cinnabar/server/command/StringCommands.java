@@ -283,6 +283,9 @@ final class StringCommands {
         Strings.reply(c.reply, e.value);
         c.db.unlink(e);
         c.db.modified(c.argv[1], KeyEvent.DEL);
+        if (c.propagating()) {
+            c.propagate(DEL, c.argv[1]); // getdelCommand: propagated as DEL
+        }
     }
 
     static void getset(Client c) {

@@ -15,8 +15,11 @@ import java.util.List;
 public final class EffectsBatch implements Propagator {
     private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
-    private final List<byte[][]> commands = new ArrayList<>();
-    private final List<Integer> dbs = new ArrayList<>();
+    // the first write kept in fields: most commands propagate one, which then costs no list
+    private byte[][] first;
+    private int firstDb;
+    private List<byte[][]> commands;
+    private List<Integer> dbs;
 
     @Override
     public boolean active() {
@@ -25,30 +28,68 @@ public final class EffectsBatch implements Propagator {
 
     @Override
     public void feed(int db, byte[][] argv, int argc) {
+        byte[][] cmd = argv.length == argc ? argv : Arrays.copyOf(argv, argc);
+        if (first == null) {
+            first = cmd;
+            firstDb = db;
+            return;
+        }
+        if (commands == null) {
+            commands = new ArrayList<>();
+            dbs = new ArrayList<>();
+        }
         dbs.add(db);
-        commands.add(argv.length == argc ? argv : Arrays.copyOf(argv, argc));
+        commands.add(cmd);
     }
 
-    /** Hands the held writes to {@code target} (the keyspace's propagator once the EXEC or script is over). */
+    private int size() {
+        return first == null ? 0 : 1 + (commands == null ? 0 : commands.size());
+    }
+
+    private byte[][] command(int i) {
+        return i == 0 ? first : commands.get(i - 1);
+    }
+
+    private int db(int i) {
+        return i == 0 ? firstDb : dbs.get(i - 1);
+    }
+
+    /**
+     * Hands the held writes to {@code target} (the keyspace's propagator once the EXEC or script is over) and
+     * forgets them, so the batch can be used again.
+     */
     public void replayInto(Propagator target) {
-        if (commands.isEmpty()) {
+        int n = size();
+        if (n == 0) {
             return;
         }
         if (target instanceof EffectsBatch outer) {
-            outer.commands.addAll(commands);
-            outer.dbs.addAll(dbs);
+            for (int i = 0; i < n; i++) {
+                byte[][] argv = command(i);
+                outer.feed(db(i), argv, argv.length);
+            }
+            clear();
             return;
         }
-        boolean wrap = commands.size() > 1;
+        boolean wrap = n > 1;
         if (wrap) {
-            target.feed(dbs.get(0), new byte[][] {MULTI}, 1);
+            target.feed(db(0), new byte[][] {MULTI}, 1);
         }
-        for (int i = 0; i < commands.size(); i++) {
-            byte[][] argv = commands.get(i);
-            target.feed(dbs.get(i), argv, argv.length);
+        for (int i = 0; i < n; i++) {
+            byte[][] argv = command(i);
+            target.feed(db(i), argv, argv.length);
         }
         if (wrap) {
-            target.feed(dbs.get(dbs.size() - 1), new byte[][] {EXEC}, 1);
+            target.feed(db(n - 1), new byte[][] {EXEC}, 1);
+        }
+        clear();
+    }
+
+    private void clear() {
+        first = null;
+        if (commands != null) {
+            commands.clear();
+            dbs.clear();
         }
     }
 }

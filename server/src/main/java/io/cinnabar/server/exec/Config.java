@@ -106,6 +106,17 @@ public final class Config {
     private final Num busyReplyThreshold;
     private final Special dir;
     private final Num trackingTableMaxKeys;
+    // the AOF's parameters (persist/Aof reads them)
+    private final Bool appendonly;
+    private final Enum appendfsync;
+    private final Str appendfilename;
+    private final Str appenddirname;
+    private final Bool aofUseRdbPreamble;
+    private final Bool aofTimestampEnabled;
+    private final Bool aofLoadTruncated;
+    private final Bool aofDisableAutoGc;
+    private final Num autoAofRewritePercentage;
+    private final Num autoAofRewriteMinSize;
 
     public Config() {
         // ---- bool ----
@@ -131,9 +142,9 @@ public final class Config {
         bool("no-appendfsync-on-rewrite", null, 0, false);
         bool("cluster-require-full-coverage", null, 0, true);
         bool("rdb-save-incremental-fsync", null, 0, true);
-        bool("aof-load-truncated", null, 0, true);
-        bool("aof-use-rdb-preamble", null, 0, true);
-        bool("aof-timestamp-enabled", null, 0, false);
+        aofLoadTruncated = bool("aof-load-truncated", null, 0, true);
+        aofUseRdbPreamble = bool("aof-use-rdb-preamble", null, 0, true);
+        aofTimestampEnabled = bool("aof-timestamp-enabled", null, 0, false);
         bool("cluster-replica-no-failover", "cluster-slave-no-failover", 0, false);
         bool("replica-lazy-flush", "slave-lazy-flush", 0, false);
         bool("replica-serve-stale-data", "slave-serve-stale-data", 0, true);
@@ -143,7 +154,7 @@ public final class Config {
         bool("activedefrag", null, 0, false);
         bool("syslog-enabled", null, I, false).refuse(ONLY_NO, "logging to syslog"); // the logging work
         bool("cluster-enabled", null, I, false).refuse(ONLY_NO, "cluster mode"); // cluster support
-        bool("appendonly", null, 0, false).refuse(ONLY_NO, "AOF persistence (appendonly yes)"); // persistence
+        appendonly = bool("appendonly", null, 0, false);
         bool("cluster-allow-reads-when-down", null, 0, false);
         bool("cluster-allow-pubsubshard-when-down", null, 0, true);
         bool("crash-log-enabled", null, 0, true);
@@ -153,7 +164,7 @@ public final class Config {
         bool("cluster-allow-replica-migration", null, 0, true);
         bool("replica-announced", null, 0, true);
         bool("latency-tracking", null, 0, true);
-        bool("aof-disable-auto-gc", null, 0, false);
+        aofDisableAutoGc = bool("aof-disable-auto-gc", null, 0, false);
         bool("replica-ignore-disk-write-errors", null, 0, false);
 
         // ---- string ----
@@ -167,8 +178,8 @@ public final class Config {
         str("cluster-announce-hostname", null, 0, NULLABLE, "", Config::validHostname);
         str("syslog-ident", null, I, EMPTY_OK, "redis", null);
         str("dbfilename", null, P, EMPTY_OK, "dump.rdb", v -> baseName(v, "dbfilename", "filename", false));
-        str("appendfilename", null, I, EMPTY_OK, "appendonly.aof", v -> baseName(v, "appendfilename", "filename", true));
-        str("appenddirname", null, I, EMPTY_OK, "appendonlydir", v -> baseName(v, "appenddirname", "dirname", true));
+        appendfilename = str("appendfilename", null, I, EMPTY_OK, "appendonly.aof", v -> baseName(v, "appendfilename", "filename", true));
+        appenddirname = str("appenddirname", null, I, EMPTY_OK, "appendonlydir", v -> baseName(v, "appenddirname", "dirname", true));
         str("server_cpulist", null, I, NULLABLE, "", null);
         str("bio_cpulist", null, I, NULLABLE, "", null);
         str("aof_rewrite_cpulist", null, I, NULLABLE, "", null);
@@ -192,7 +203,7 @@ public final class Config {
                 // LFU counters (OBJECT FREQ) come with the eviction work; the other policies act only past
                 // maxmemory, which is refused until then
                 .refuse(v -> !v.endsWith("-lfu"), "LFU access-frequency tracking");
-        option("appendfsync", 0, "everysec", "everysec", "always", "no");
+        appendfsync = option("appendfsync", 0, "everysec", "everysec", "always", "no");
         add(new Enum("oom-score-adj", null, 0, new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, null)); // yes is relative, and shows as yes
         option("acl-pubsub-default", 0, "resetchannels", "allchannels", "resetchannels");
@@ -209,7 +220,7 @@ public final class Config {
         databases = num("databases", null, I, 1, INT_MAX, 16);
         port = num("port", null, F, 0, 65535, 6379); // Cinnabar listens once; the launcher takes any port
         num("io-threads", null, I, 1, 128, 1);
-        num("auto-aof-rewrite-percentage", null, 0, 0, INT_MAX, 100);
+        autoAofRewritePercentage = num("auto-aof-rewrite-percentage", null, 0, 0, INT_MAX, 100);
         num("cluster-replica-validity-factor", "cluster-slave-validity-factor", 0, 0, INT_MAX, 10);
         listMaxListpackSize = num("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, INT_MAX, -2);
         tcpKeepalive = num("tcp-keepalive", null, 0, 0, INT_MAX, 300);
@@ -272,7 +283,7 @@ public final class Config {
         add(new Num("maxmemory-clients", null, 0, -100, LONG_MAX, 0, Num.MEMORY | Num.PERCENT))
                 .refuse(ONLY_ZERO, "maxmemory-clients (client eviction)"); // the client-eviction work
         num("repl-backlog-ttl", null, 0, 0, LONG_MAX, 3600);
-        mem("auto-aof-rewrite-min-size", null, 0, LONG_MAX, 64L * 1024 * 1024);
+        autoAofRewriteMinSize = mem("auto-aof-rewrite-min-size", null, 0, LONG_MAX, 64L * 1024 * 1024);
         num("loading-process-events-interval-bytes", null, H, 1024, INT_MAX, 2 * 1024 * 1024);
 
         // ---- TLS (Redis built with it, as the packaged 7.0.15 is): the files are stored, the port refused ----
@@ -710,5 +721,48 @@ public final class Config {
 
     public void configFile(String path) {
         this.configFile = path;
+    }
+
+    // ---- AOF ----
+
+    public boolean appendonly() {
+        return appendonly.value;
+    }
+
+    /** appendfsync: 0 everysec, 1 always, 2 no. */
+    public int appendfsync() {
+        return appendfsync.value;
+    }
+
+    public String appendfilename() {
+        return appendfilename.value;
+    }
+
+    public String appenddirname() {
+        return appenddirname.value;
+    }
+
+    public boolean aofUseRdbPreamble() {
+        return aofUseRdbPreamble.value;
+    }
+
+    public boolean aofTimestampEnabled() {
+        return aofTimestampEnabled.value;
+    }
+
+    public boolean aofLoadTruncated() {
+        return aofLoadTruncated.value;
+    }
+
+    public boolean aofDisableAutoGc() {
+        return aofDisableAutoGc.value;
+    }
+
+    public long autoAofRewritePercentage() {
+        return autoAofRewritePercentage.value;
+    }
+
+    public long autoAofRewriteMinSize() {
+        return autoAofRewriteMinSize.value;
     }
 }

@@ -60,6 +60,22 @@ public abstract class ConfigParam {
         return (flags & HIDDEN) != 0;
     }
 
+    /** What a change does to the running server, as config.c's apply functions: null if it worked, else why not. */
+    public interface Apply {
+        String apply();
+    }
+
+    private Apply apply;
+
+    /** Sets what CONFIG SET runs after changing this parameter's value (the owner of the behaviour sets it). */
+    public final void onApply(Apply apply) {
+        this.apply = apply;
+    }
+
+    public final Apply applier() {
+        return apply;
+    }
+
     /** The value as CONFIG GET shows it. */
     public abstract String get();
 

@@ -81,6 +81,8 @@ public final class Engine {
     private final io.cinnabar.server.pubsub.Tracking tracking = new io.cinnabar.server.pubsub.Tracking(this);
     /** SAVE, BGSAVE, save points, loading: the RDB side of persistence. */
     private final io.cinnabar.server.persist.RdbPersistence rdb;
+    /** The append-only file (off unless appendonly yes). */
+    private final io.cinnabar.server.persist.Aof aof;
 
     public Engine(Config config, ServerClock clock, Log log) {
         this.config = config;
@@ -110,6 +112,12 @@ public final class Engine {
         new java.security.SecureRandom().nextBytes(id);
         this.replId = java.util.HexFormat.of().formatHex(id);
         this.startupMemory = usedMemory();
+        this.aof = new io.cinnabar.server.persist.Aof(this);
+    }
+
+    /** The append-only file. */
+    public io.cinnabar.server.persist.Aof aof() {
+        return aof;
     }
 
     public Config config() {
@@ -293,9 +301,17 @@ public final class Engine {
         }
     }
 
-    /** Stops the script thread, if scripts ever ran. */
+    /** Stops the script thread, if scripts ever ran; what the AOF was fed is written and fsynced. */
     public void close() {
         stopping = true;
+        if (executor != null && !executor.isShuttingDown()) {
+            call(() -> {
+                aof.shutdown(); // on the executor, which owns the AOF's buffer
+                return null;
+            });
+        } else {
+            aof.shutdown();
+        }
         rdb.close();
         if (scripts != null) {
             scripts.close();
@@ -558,6 +574,7 @@ public final class Engine {
         }
         tracking.cron();
         rdb.cron();
+        aof.cron();
         long used = usedMemory();
         if (used > stats.peakMemory) {
             stats.peakMemory = used;

@@ -9,6 +9,7 @@ import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Connection;
 import io.cinnabar.server.exec.Engine;
 import io.cinnabar.server.exec.OutputBufferLimits;
+import io.cinnabar.server.persist.Aof;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * values go to the socket from buffers of their own ({@link ReplyWriter.LargeValues}). Pending output is checked
  * against client-output-buffer-limit whenever output is added for the client.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection, ReplyWriter.LargeValues {
+final class ClientHandler extends ChannelInboundHandlerAdapter implements Connection, ReplyWriter.LargeValues,
+        Aof.ReplyHolder {
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DENIED = ("-DENIED Redis is running in protected mode because protected mode is "
             + "enabled and no password is set for the default user. In this mode connections are only accepted from "
@@ -51,6 +53,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
 
     private final Engine engine;
     private final Dispatcher dispatcher;
+    private final Aof aof;
+    /**
+     * Under appendfsync always: reply buffers waiting for the AOF to fsync what they may reflect, each with the
+     * AOF offset it waits for, in order; null when none wait.
+     */
+    private java.util.ArrayDeque<Held> held;
+
+    private record Held(ByteBuf replies, long target) {
+    }
     private final RequestDecoder decoder = new RequestDecoder();
     private final Runnable flushTask = this::flushNow;
     private final Runnable continueTask = this::continueTurn;
@@ -108,6 +119,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     ClientHandler(Engine engine) {
         this.engine = engine;
         this.dispatcher = engine.dispatcher();
+        this.aof = engine.aof();
     }
 
     @Override
@@ -292,6 +304,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
             out.clear(); // nothing more goes to a client being closed for its output buffer limit
             return;
         }
+        if ((held != null || aof.mustHold()) && holdOutput()) {
+            return; // released by releaseHeld once the AOF has fsynced
+        }
+        out = writer.buffer();
         boolean handOver = out.isReadable();
         if (handOver) {
             int n = out.readableBytes();
@@ -322,6 +338,57 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         if (!outputBlocked && !ctx.channel().isWritable()) {
             outputBlocked = true; // back-pressure: the peer isn't reading its replies
             pauseReading();
+        }
+    }
+
+    /**
+     * appendfsync always (Redis writes and fsyncs the AOF before it writes any reply of the round): the replies so
+     * far wait until the AOF has fsynced everything fed up to now, which covers every write they may acknowledge
+     * or reflect; then they go out in order. Many clients' replies wait for the same fsync. Returns true while
+     * replies are still waiting.
+     */
+    private boolean holdOutput() {
+        ByteBuf out = writer.buffer();
+        long target = aof.fed();
+        if (out.isReadable() && (held != null || target > aof.durable())) {
+            if (held == null) {
+                held = new java.util.ArrayDeque<>();
+            }
+            held.add(new Held(out, target));
+            writer.buffer(ctx.alloc().ioBuffer(replyBufferSize));
+            aof.await(this, target);
+        }
+        if (held == null) {
+            return false;
+        }
+        long durable = aof.durable();
+        Held h;
+        while ((h = held.peek()) != null && h.target <= durable) {
+            held.poll();
+            int n = h.replies.readableBytes();
+            if (n > replyBufferPeak) {
+                replyBufferPeak = n;
+            }
+            engine.stats().netOutputBytes += n;
+            engine.stats().writesProcessed++;
+            ctx.write(h.replies, ctx.voidPromise());
+            unflushed = true;
+        }
+        if (!held.isEmpty()) {
+            if (unflushed) {
+                unflushed = false;
+                ctx.flush();
+            }
+            return true;
+        }
+        held = null;
+        return false;
+    }
+
+    @Override
+    public void releaseHeld() {
+        if (!closed && held != null) {
+            flushNow();
         }
     }
 
@@ -374,8 +441,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
      */
     @Override
     public boolean write(byte[] value, int offset, int length) {
-        if (closed || client == null || client.replyMode != Client.REPLY_ON || client.closeAsap) {
-            return false;
+        if (closed || client == null || client.replyMode != Client.REPLY_ON || client.closeAsap || held != null
+                || aof.mustHold()) {
+            return false; // waiting for the AOF: the value stays in the reply buffer, behind what waits
         }
         ByteBuf out = writer.buffer();
         int n = out.readableBytes();
@@ -407,6 +475,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
         }
         if (writer != null && writer.buffer().refCnt() > 0) {
             writer.buffer().release();
+        }
+        if (held != null) {
+            for (Held h : held) {
+                h.replies.release();
+            }
+            held = null;
         }
         if (virtualFd >= 0) {
             engine.releaseVirtualFd(virtualFd);

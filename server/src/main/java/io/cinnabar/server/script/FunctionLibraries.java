@@ -462,6 +462,15 @@ public final class FunctionLibraries {
         }
     }
 
+    /** Every library's code, in load order: the AOF rewrite's FUNCTION LOAD commands. */
+    public java.util.List<byte[]> libraryCodes() {
+        java.util.List<byte[]> codes = new java.util.ArrayList<>(current.libraries.size());
+        for (Library lib : current.libraries.values()) {
+            codes.add(lib.code);
+        }
+        return codes;
+    }
+
     /** INFO number_of_libraries and FUNCTION STATS libraries_count. */
     public int libraryCount() {
         return current.libraries.size();

@@ -24,8 +24,6 @@ class ConfigCommandsTest extends ServerTest {
     void refusedValuesNameTheMissingFeatureAndChangeNothing() {
         assertEquals(failed("maxmemory", "maxmemory (eviction) is not supported by Cinnabar yet"),
                 call("CONFIG", "SET", "maxmemory", "1gb"));
-        assertEquals(failed("appendonly", "AOF persistence (appendonly yes) is not supported by Cinnabar yet"),
-                call("CONFIG", "SET", "appendonly", "yes"));
         assertEquals(failed("min-slaves-to-write", "min-replicas-to-write (replication) is not supported by Cinnabar yet"),
                 call("CONFIG", "SET", "min-slaves-to-write", "1"));
         assertEquals(failed("port", "changing port on a running server is not supported by Cinnabar yet"),
