@@ -462,15 +462,6 @@ public final class FunctionLibraries {
         }
     }
 
-    /** Every library's code, in load order: the AOF rewrite's FUNCTION LOAD commands. */
-    public java.util.List<byte[]> libraryCodes() {
-        java.util.List<byte[]> codes = new java.util.ArrayList<>(current.libraries.size());
-        for (Library lib : current.libraries.values()) {
-            codes.add(lib.code);
-        }
-        return codes;
-    }
-
     /** INFO number_of_libraries and FUNCTION STATS libraries_count. */
     public int libraryCount() {
         return current.libraries.size();
@@ -618,7 +609,7 @@ public final class FunctionLibraries {
 
     // ---- RDB files ----
 
-    /** Each library's code, in creation order: the FUNCTION2 records of an RDB file. */
+    /** Each library's code, in creation order: the FUNCTION2 records of an RDB file, the AOF rewrite's FUNCTION LOAD. */
     public List<byte[]> libraryCodes() {
         List<byte[]> codes = new ArrayList<>(current.libraries.size());
         for (Library lib : current.libraries.values()) {
