@@ -6,9 +6,11 @@
 # Needs redis-server, redis-cli and redis-benchmark 7.0 on the PATH and dist/target/cinnabar-server.jar
 # (mvn -o -q package -pl dist -am -DskipTests -Dinvoker.skip=true).
 #
-# The data set: 40% integer values (int-encoded in the file), 40% short strings, 20% 200-byte strings, written by
-# redis-benchmark with random keys (a few collide, so both servers get the same DBSIZE, printed). Strings only:
-# the value codec for the other types (branch rdbcodec) was not in this branch when this was written.
+# The data set (mixed types, written by redis-benchmark with random keys; a few collide, and DBSIZE is printed):
+# 50% strings (integers, short strings, 200-byte strings), 12% hashes of 10 fields (listpack), 8% lists of 10
+# elements (quicklist), 8% sets of 10 integers (intset), 4% sets of 10 words (hashtable), 10% sorted sets of 10
+# members (listpack), 4% streams of one entry, and one hash, set, sorted set and list of 100,000 elements each
+# (hashtable and skiplist encodings, many quicklist nodes). MIX=strings keeps the strings-only set of the first runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RP=${REDIS_PORT:?set REDIS_PORT}
@@ -37,13 +39,32 @@ start_cinnabar() {
   until redis-cli -p "$CP" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
 }
 
+MIX=${MIX:-mixed}
+
 fill() {
   local port=$1
   local pad
   pad=$(head -c 190 /dev/zero | tr '\0' 'p')
-  redis-benchmark -p "$port" -c 4 -P 100 -n $((N * 4 / 10)) -r 100000000 SET "i:__rand_int__" "__rand_int__" >/dev/null
-  redis-benchmark -p "$port" -c 4 -P 100 -n $((N * 4 / 10)) -r 100000000 SET "s:__rand_int__" "v-__rand_int__" >/dev/null
-  redis-benchmark -p "$port" -c 4 -P 100 -n $((N * 2 / 10)) -r 100000000 SET "l:__rand_int__" "$pad-__rand_int__" >/dev/null
+  local b=(redis-benchmark -p "$port" -c 4 -P 100 -r 100000000)
+  if [ "$MIX" = strings ]; then
+    "${b[@]}" -n $((N * 4 / 10)) SET "i:__rand_int__" "__rand_int__" >/dev/null
+    "${b[@]}" -n $((N * 4 / 10)) SET "s:__rand_int__" "v-__rand_int__" >/dev/null
+    "${b[@]}" -n $((N * 2 / 10)) SET "l:__rand_int__" "$pad-__rand_int__" >/dev/null
+    return
+  fi
+  "${b[@]}" -n $((N * 20 / 100)) SET "i:__rand_int__" "__rand_int__" >/dev/null
+  "${b[@]}" -n $((N * 20 / 100)) SET "s:__rand_int__" "v-__rand_int__" >/dev/null
+  "${b[@]}" -n $((N * 10 / 100)) SET "l:__rand_int__" "$pad-__rand_int__" >/dev/null
+  "${b[@]}" -n $((N * 12 / 100)) HSET "h:__rand_int__" f1 v1 f2 22 f3 value-3 f4 v4 f5 555 f6 v6 f7 v7 f8 v8 f9 v9 f10 v10 >/dev/null
+  "${b[@]}" -n $((N * 8 / 100)) RPUSH "q:__rand_int__" a b c 4 5 6 element-7 h i j >/dev/null
+  "${b[@]}" -n $((N * 8 / 100)) SADD "n:__rand_int__" 1 2 3 4 5 60 70 800 900 10000 >/dev/null
+  "${b[@]}" -n $((N * 4 / 100)) SADD "w:__rand_int__" a b c d e f g h i j >/dev/null
+  "${b[@]}" -n $((N * 10 / 100)) ZADD "z:__rand_int__" 1 a 2 b 3 c 4 d 5.5 e 6 f 7 g 8 h 9 i 10 j >/dev/null
+  "${b[@]}" -n $((N * 4 / 100)) XADD "x:__rand_int__" '*' field value >/dev/null
+  redis-benchmark -p "$port" -c 4 -P 100 -r 100000000 -n 100000 HSET bighash "f:__rand_int__" v >/dev/null
+  redis-benchmark -p "$port" -c 4 -P 100 -r 100000000 -n 100000 SADD bigset "m:__rand_int__" >/dev/null
+  redis-benchmark -p "$port" -c 4 -P 100 -r 100000000 -n 100000 ZADD bigzset "__rand_int__" "m:__rand_int__" >/dev/null
+  redis-benchmark -p "$port" -c 4 -P 100 -r 100000000 -n 100000 RPUSH biglist "e:__rand_int__" >/dev/null
 }
 
 timed() { # port, command...: milliseconds of one round trip
@@ -53,9 +74,15 @@ timed() { # port, command...: milliseconds of one round trip
   echo $((t1 - t0))
 }
 
-latency() { # port: p50 and p99 of SET and GET (redis-benchmark, 50 clients)
-  redis-benchmark -p "$1" -c 50 -n 400000 -r "$N" -d 16 -t set,get --csv 2>/dev/null \
-    | tr -d '"' | awk -F, 'NR>1 {print "  "$1": p50 "$5" ms, p99 "$7" ms, max "$8" ms, "$2" requests/s"}'
+# Latency with 50 clients (the server saturated: p99 is mostly queueing behind the save's work) and with 4 clients
+# (the server mostly idle: p99 shows what one slice of save work adds to a request).
+LAT_CLIENTS=${LAT_CLIENTS:-"50 4"}
+latency() { # port: p50 and p99 of SET and GET (redis-benchmark)
+  local c
+  for c in $LAT_CLIENTS; do
+    redis-benchmark -p "$1" -c "$c" -n $((c >= 50 ? 400000 : 100000)) -r "$N" -d 16 -t set,get --csv 2>/dev/null \
+      | tr -d '"' | awk -F, -v c="$c" 'NR>1 {print "  "c" clients "$1": p50 "$5" ms, p99 "$7" ms, max "$8" ms, "$2" requests/s"}'
+  done
 }
 
 bgsave_loop() { # port: BGSAVE again and again until killed
