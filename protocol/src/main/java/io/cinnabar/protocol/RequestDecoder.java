@@ -17,10 +17,18 @@ public final class RequestDecoder {
     public static final int INLINE_MAX_SIZE = 64 * 1024;
     /** Bulk arguments bigger than this are filled as they arrive instead of being allocated whole up front. */
     private static final int BIG_ARG = 64 * 1024;
-    /** Requests whose bytes fit in this many bytes are decoded in one pass from a copy (see {@link #decodeWhole}). */
+    /**
+     * Requests whose bytes fit in this many bytes are decoded in one pass from a copy (see {@link #decodeWhole}):
+     * first the small window (most requests), then, for a request that runs past it, the wide one.
+     */
     private static final int WINDOW = 256;
+    private static final int WIDE_WINDOW = 4096;
     /** Most arguments a request decoded in one pass may have. */
-    private static final int WINDOW_MAX_ARGS = 32;
+    private static final int WINDOW_MAX_ARGS = 64;
+    /** What {@link #parseWindow} found: a request, one that runs past the copied bytes, or one to leave alone. */
+    private static final int WHOLE = 1;
+    private static final int CUT = 0;
+    private static final int NOT_PLAIN = -1;
 
     private long maxBulkLength = 512L * 1024 * 1024;
     private boolean authRequired;
@@ -34,7 +42,7 @@ public final class RequestDecoder {
     private byte[] bulk;
     private int bulkFilled;
     /** The first bytes of the input, copied out at once for {@link #decodeWhole}. */
-    private final byte[] window = new byte[WINDOW];
+    private byte[] window = new byte[WINDOW];
 
     public void maxBulkLength(long bytes) {
         this.maxBulkLength = bytes;
@@ -120,54 +128,85 @@ public final class RequestDecoder {
     /**
      * The common case in one pass: a small, well-formed multibulk request that has arrived whole is parsed from one
      * copy of the input's first bytes, with plain array reads instead of a call into the buffer per byte and per
-     * line. Anything else (a request not all there or longer than the window, many arguments, a count or length
-     * that is not plain digits, a length line without its CRLF) returns false having changed nothing, and the
+     * line. Anything else (a request not all there or longer than the wide window, many arguments, a count or
+     * length that is not plain digits, a length line without its CRLF) returns false having changed nothing, and the
      * incremental path decodes it with its errors and limits; no request it accepts could fail those limits.
      */
     private boolean decodeWhole(ByteBuf in) {
         int start = in.readerIndex();
-        int n = Math.min(in.writerIndex() - start, WINDOW);
+        int available = in.writerIndex() - start;
+        int n = Math.min(available, WINDOW);
         if (n < 4) {
             return false;
         }
+        in.getBytes(start, window, 0, n);
+        int found = parseWindow(n);
+        if (found == CUT && n < available) {
+            n = Math.min(available, WIDE_WINDOW); // a larger request (MSET, HSET of many fields): once more, wider
+            if (window.length < n) {
+                window = new byte[WIDE_WINDOW];
+            }
+            in.getBytes(start, window, 0, n);
+            found = parseWindow(n);
+        }
+        if (found != WHOLE) {
+            return false;
+        }
+        in.readerIndex(start + windowUsed);
+        return true;
+    }
+
+    /** Bytes of the window the last {@link #parseWindow} that found a request took. */
+    private int windowUsed;
+
+    /** Parses a request from the first {@code n} bytes of the window into argv. */
+    private int parseWindow(int n) {
         byte[] w = window;
-        in.getBytes(start, w, 0, n);
         int p = 1;
         int count = 0;
         while (p < n && p < 4 && w[p] >= '0' && w[p] <= '9') {
             count = count * 10 + (w[p++] - '0');
         }
-        if (p == 1 || w[1] == '0' || p + 1 >= n || w[p] != '\r' || w[p + 1] != '\n' || count > WINDOW_MAX_ARGS
+        if (p + 1 >= n) {
+            return CUT;
+        }
+        if (p == 1 || w[1] == '0' || w[p] != '\r' || w[p + 1] != '\n' || count > WINDOW_MAX_ARGS
                 || (count > 10 && authRequired)) {
-            return false;
+            return NOT_PLAIN;
         }
         p += 2;
         if (argv.length < count || argv.length > 1024) {
             argv = new byte[Math.max(8, count)][];
         }
         for (int i = 0; i < count; i++) {
-            if (p >= n || w[p] != '$') {
-                return false;
+            if (p >= n) {
+                return CUT;
+            }
+            if (w[p] != '$') {
+                return NOT_PLAIN;
             }
             int digitsStart = ++p;
             int len = 0;
-            while (p < n && p - digitsStart < 3 && w[p] >= '0' && w[p] <= '9') {
+            while (p < n && p - digitsStart < 4 && w[p] >= '0' && w[p] <= '9') {
                 len = len * 10 + (w[p++] - '0');
             }
-            if (p == digitsStart || (w[digitsStart] == '0' && p - digitsStart > 1) || p + 1 >= n || w[p] != '\r'
+            if (p + 1 >= n) {
+                return CUT; // the length line runs to the window's end: a wider window may hold it
+            }
+            if (p == digitsStart || (w[digitsStart] == '0' && p - digitsStart > 1) || w[p] != '\r'
                     || w[p + 1] != '\n') {
-                return false;
+                return NOT_PLAIN;
             }
             p += 2;
             if (p + len + 2 > n) {
-                return false;
+                return CUT;
             }
             argv[i] = java.util.Arrays.copyOfRange(w, p, p + len);
             p += len + 2; // Redis skips the two bytes after the payload without looking at them; so do we
         }
         argc = count;
-        in.readerIndex(start + p);
-        return true;
+        windowUsed = p;
+        return WHOLE;
     }
 
     /** Returns -1 if more input is needed, 0 for an empty request, 1 when a count was read. */

@@ -85,6 +85,38 @@ class RequestDecoderTest {
     }
 
     @Test
+    void randomPipelinesDecodeToTheirArgumentsAtAnySplit() throws Exception {
+        // requests of every size around the one-pass windows (256 and 4096 bytes, 64 arguments), with CR and LF
+        // inside payloads, arriving in random chunks: every path of the decoder must give the same arguments
+        Random random = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            java.io.ByteArrayOutputStream pipeline = new java.io.ByteArrayOutputStream();
+            List<List<String>> expected = new ArrayList<>();
+            int requests = 1 + random.nextInt(8);
+            for (int r = 0; r < requests; r++) {
+                int argc = 1 + random.nextInt(random.nextBoolean() ? 4 : 80);
+                List<String> args = new ArrayList<>();
+                pipeline.writeBytes(b("*" + argc + "\r\n"));
+                for (int a = 0; a < argc; a++) {
+                    int len = random.nextInt(random.nextInt(4) == 0 ? 700 : 40);
+                    byte[] arg = new byte[len];
+                    for (int i = 0; i < len; i++) {
+                        arg[i] = (byte) "ab\r\n$*0".charAt(random.nextInt(7));
+                    }
+                    args.add(new String(arg, StandardCharsets.ISO_8859_1));
+                    pipeline.writeBytes(b("$" + len + "\r\n"));
+                    pipeline.writeBytes(arg);
+                    pipeline.writeBytes(b("\r\n"));
+                }
+                expected.add(args);
+            }
+            byte[] bytes = pipeline.toByteArray();
+            int[] cuts = random.ints(random.nextInt(6), 1, bytes.length).sorted().distinct().toArray();
+            assertEquals(expected, decodeAll(bytes, cuts), "round " + round);
+        }
+    }
+
+    @Test
     void reportsRedisProtocolErrors() {
         assertEquals("Protocol error: invalid multibulk length", errorOf("*abc\r\n"));
         assertEquals("Protocol error: invalid multibulk length", errorOf("*3000000000\r\n"));
