@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A pending entries list: stream IDs to {@link StreamNack}s in ID order, what Redis keeps in a radix tree of 16-byte
- * big-endian keys. Here the IDs sit in leaves of up to 64 entries as parallel {@code long} arrays (no object per
+ * big-endian keys. Here the IDs sit in leaves of up to 64 entries as {@code long} pairs in one array (no object per
  * ID), the leaves in an array searched by their first IDs, so a lookup is two binary searches over contiguous
  * arrays instead of a walk through a tree of objects. Consumer groups append in ID order and acknowledge mostly
  * in order: a full last leaf is not split when an ID goes past its end, and an emptied leaf is dropped.
@@ -15,17 +15,16 @@ import java.util.Arrays;
 public final class PelMap {
     private static final int LEAF = 64;
 
+    /** IDs as ms, seq pairs in one array: a step of a binary search reads both halves from one cache line. */
     private static final class Leaf {
-        final long[] ms = new long[LEAF];
-        final long[] seq = new long[LEAF];
+        final long[] ids = new long[2 * LEAF];
         final StreamNack[] values = new StreamNack[LEAF];
         int n;
     }
 
     private Leaf[] leaves = new Leaf[1];
-    /** Each leaf's first ID, apart from the leaves, so that the search over leaves reads contiguous arrays. */
-    private long[] firstMs = new long[1];
-    private long[] firstSeq = new long[1];
+    /** Each leaf's first ID (ms, seq pairs), apart from the leaves, so the search over leaves reads one array. */
+    private long[] firsts = new long[2];
     private int leafCount;
     private int size;
 
@@ -42,11 +41,10 @@ public final class PelMap {
         int lo = 0;
         int hi = leafCount - 1;
         int found = -1;
-        long[] fm = firstMs;
-        long[] fs = firstSeq;
+        long[] f = firsts;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (StreamID.compare(fm[mid], fs[mid], ms, seq) <= 0) {
+            if (StreamID.compare(f[2 * mid], f[2 * mid + 1], ms, seq) <= 0) {
                 found = mid;
                 lo = mid + 1;
             } else {
@@ -60,9 +58,10 @@ public final class PelMap {
     private static int slot(Leaf l, long ms, long seq) {
         int lo = 0;
         int hi = l.n - 1;
+        long[] ids = l.ids;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = StreamID.compare(l.ms[mid], l.seq[mid], ms, seq);
+            int c = StreamID.compare(ids[2 * mid], ids[2 * mid + 1], ms, seq);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -113,8 +112,8 @@ public final class PelMap {
         if (l.n < LEAF) {
             insertAt(l, ins, ms, seq, nack);
             if (ins == 0) {
-                firstMs[li] = ms;
-                firstSeq[li] = seq;
+                firsts[2 * li] = ms;
+                firsts[2 * li + 1] = seq;
             }
             return null;
         }
@@ -127,8 +126,7 @@ public final class PelMap {
         }
         Leaf right = new Leaf();
         int half = LEAF / 2;
-        System.arraycopy(l.ms, half, right.ms, 0, LEAF - half);
-        System.arraycopy(l.seq, half, right.seq, 0, LEAF - half);
+        System.arraycopy(l.ids, 2 * half, right.ids, 0, 2 * (LEAF - half));
         System.arraycopy(l.values, half, right.values, 0, LEAF - half);
         Arrays.fill(l.values, half, LEAF, null);
         right.n = LEAF - half;
@@ -137,8 +135,8 @@ public final class PelMap {
         if (ins <= half) {
             insertAt(l, ins, ms, seq, nack);
             if (ins == 0) {
-                firstMs[li] = ms;
-                firstSeq[li] = seq;
+                firsts[2 * li] = ms;
+                firsts[2 * li + 1] = seq;
             }
         } else {
             insertAt(right, ins - half, ms, seq, nack);
@@ -153,11 +151,10 @@ public final class PelMap {
 
     private void insertAt(Leaf l, int at, long ms, long seq, StreamNack nack) {
         int move = l.n - at;
-        System.arraycopy(l.ms, at, l.ms, at + 1, move);
-        System.arraycopy(l.seq, at, l.seq, at + 1, move);
+        System.arraycopy(l.ids, 2 * at, l.ids, 2 * at + 2, 2 * move);
         System.arraycopy(l.values, at, l.values, at + 1, move);
-        l.ms[at] = ms;
-        l.seq[at] = seq;
+        l.ids[2 * at] = ms;
+        l.ids[2 * at + 1] = seq;
         l.values[at] = nack;
         l.n++;
         size++;
@@ -168,19 +165,17 @@ public final class PelMap {
         if (leafCount == leaves.length) {
             int grown = leafCount + (leafCount >> 1) + 1;
             leaves = Arrays.copyOf(leaves, grown);
-            firstMs = Arrays.copyOf(firstMs, grown);
-            firstSeq = Arrays.copyOf(firstSeq, grown);
+            firsts = Arrays.copyOf(firsts, 2 * grown);
         }
         System.arraycopy(leaves, at, leaves, at + 1, leafCount - at);
-        System.arraycopy(firstMs, at, firstMs, at + 1, leafCount - at);
-        System.arraycopy(firstSeq, at, firstSeq, at + 1, leafCount - at);
+        System.arraycopy(firsts, 2 * at, firsts, 2 * at + 2, 2 * (leafCount - at));
         leaves[at] = l;
         leafCount++;
     }
 
     private void leafFirst(int li) {
-        firstMs[li] = leaves[li].ms[0];
-        firstSeq[li] = leaves[li].seq[0];
+        firsts[2 * li] = leaves[li].ids[0];
+        firsts[2 * li + 1] = leaves[li].ids[1];
     }
 
     /** Removes ms-seq; returns what it mapped to, or null. */
@@ -196,16 +191,14 @@ public final class PelMap {
         }
         StreamNack old = l.values[s];
         int move = l.n - s - 1;
-        System.arraycopy(l.ms, s + 1, l.ms, s, move);
-        System.arraycopy(l.seq, s + 1, l.seq, s, move);
+        System.arraycopy(l.ids, 2 * s + 2, l.ids, 2 * s, 2 * move);
         System.arraycopy(l.values, s + 1, l.values, s, move);
         l.n--;
         l.values[l.n] = null;
         size--;
         if (l.n == 0) {
             System.arraycopy(leaves, li + 1, leaves, li, leafCount - li - 1);
-            System.arraycopy(firstMs, li + 1, firstMs, li, leafCount - li - 1);
-            System.arraycopy(firstSeq, li + 1, firstSeq, li, leafCount - li - 1);
+            System.arraycopy(firsts, 2 * li + 2, firsts, 2 * li, 2 * (leafCount - li - 1));
             leaves[--leafCount] = null;
         } else if (s == 0) {
             leafFirst(li);
@@ -275,11 +268,11 @@ public final class PelMap {
     }
 
     public long keyMs(long pos) {
-        return leaves[(int) (pos >>> 32)].ms[(int) pos];
+        return leaves[(int) (pos >>> 32)].ids[2 * (int) pos];
     }
 
     public long keySeq(long pos) {
-        return leaves[(int) (pos >>> 32)].seq[(int) pos];
+        return leaves[(int) (pos >>> 32)].ids[2 * (int) pos + 1];
     }
 
     public StreamID key(long pos) {
@@ -292,6 +285,6 @@ public final class PelMap {
 
     /** Heap bytes: the leaf arrays and objects, and the leaf index. */
     long memoryUsage() {
-        return 16 + 16 + 4L * leaves.length + 2 * (16 + 8L * firstMs.length) + (long) leafCount * (24 + 2 * (16 + 8 * LEAF) + 16 + 4 * LEAF);
+        return 16 + 16 + 4L * leaves.length + 16 + 8L * firsts.length + (long) leafCount * (24 + 16 + 16 * LEAF + 16 + 4 * LEAF);
     }
 }
