@@ -84,12 +84,12 @@ public final class KeyspaceSnapshot {
 
     /**
      * Gives keys until at least {@code maxKeys} were given or {@code deadlineNanos} ({@link System#nanoTime}) has
-     * passed (Long.MAX_VALUE for no limit), checked every few buckets; returns true when every key has been given, and the snapshot is over.
+     * passed (Long.MAX_VALUE for no limit), checked after every walk of up to 16 keys; returns true when every key
+     * has been given, and the snapshot is over.
      */
     public boolean step(long maxKeys, long deadlineNanos) {
         long stop = maxKeys == Long.MAX_VALUE ? Long.MAX_VALUE : given + maxKeys;
         boolean timed = deadlineNanos != Long.MAX_VALUE;
-        int buckets = 0;
         while (!done) {
             if (table >= tables.length) {
                 finish();
@@ -102,13 +102,14 @@ public final class KeyspaceSnapshot {
                 cursor = 0;
                 continue;
             }
-            cursor = d.walk(cursor, (int) Math.min(64, Math.max(1, stop - given)), walker);
+            cursor = d.walk(cursor, (int) Math.min(16, Math.max(1, stop - given)), walker);
             if (cursor < 0) {
                 d.freeze(false);
                 table++;
                 cursor = 0;
             }
-            if (given >= stop || (timed && (++buckets & 7) == 0 && System.nanoTime() - deadlineNanos >= 0)) {
+            // the clock after every few keys: a slice of collections must not run far past its budget
+            if (given >= stop || (timed && System.nanoTime() - deadlineNanos >= 0)) {
                 break;
             }
         }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe where it says so: {@link #write}, {@link #finish} and {@link #abort} come from one thread (the
  * executor), the result from any.
  */
-public final class RdbFileWriter {
+public final class RdbFileWriter implements RdbSnapshotWriter.ChunkSink {
     /** What a save ended with: null error when the file is in place. */
     public record Result(Path file, String error, long bytes) {
         public boolean ok() {
@@ -29,13 +29,20 @@ public final class RdbFileWriter {
         }
     }
 
-    private static final byte[] FINISH = new byte[0];
-    private static final byte[] ABORT = new byte[0];
+    /** {@code len} bytes of {@code data}. */
+    private record Chunk(byte[] data, int len) {
+    }
+
+    private static final Chunk FINISH = new Chunk(new byte[0], 0);
+    private static final Chunk ABORT = new Chunk(new byte[0], 0);
+    /** Written chunk arrays kept for the executor to fill again (see {@link #spare}). */
+    private static final int SPARES = 8;
 
     private final Path target;
     private final Path temp;
     private final boolean checksum;
-    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final Thread thread;
@@ -81,12 +88,22 @@ public final class RdbFileWriter {
 
     /** Queues {@code len} bytes of {@code chunk}, which the caller must not change afterwards. */
     public void write(byte[] chunk, int len) {
-        byte[] data = len == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, len);
-        long now = pending.addAndGet(data.length);
+        long now = pending.addAndGet(len);
         if (now > peak) {
             peak = now;
         }
-        queue.add(data);
+        queue.add(new Chunk(chunk, len));
+    }
+
+    @Override
+    public void chunk(byte[] data, int len) {
+        write(data, len);
+    }
+
+    /** An array this writer has written out, for the next chunk, or null. */
+    @Override
+    public byte[] spare() {
+        return spares.poll();
     }
 
     /** Every chunk was queued (the last one ends with the EOF opcode): checksum, fsync, rename. */
@@ -147,7 +164,7 @@ public final class RdbFileWriter {
                     + temp.getParent() + ") for saving: " + reason(e);
         }
         while (true) {
-            byte[] chunk;
+            Chunk chunk;
             try {
                 chunk = queue.take();
             } catch (InterruptedException e) {
@@ -165,16 +182,19 @@ public final class RdbFileWriter {
                 }
                 break;
             }
-            pending.addAndGet(-chunk.length);
+            pending.addAndGet(-chunk.len);
             if (error != null) {
                 continue; // drop what still comes until FINISH or ABORT
             }
-            crc = Crc64.update(crc, chunk, 0, chunk.length);
+            crc = Crc64.update(crc, chunk.data, 0, chunk.len);
             try {
-                writeFully(ch, ByteBuffer.wrap(chunk));
-                written += chunk.length;
+                writeFully(ch, ByteBuffer.wrap(chunk.data, 0, chunk.len));
+                written += chunk.len;
             } catch (IOException | RuntimeException e) {
                 error = "Write error saving DB on disk: " + reason(e);
+            }
+            if (chunk.data.length == RdbSnapshotWriter.SPARE_SIZE && spares.size() < SPARES) {
+                spares.offer(chunk.data);
             }
         }
         pending.set(0);

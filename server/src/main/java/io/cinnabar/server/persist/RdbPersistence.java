@@ -198,7 +198,7 @@ public final class RdbPersistence {
     }
 
     private RdbSnapshotWriter newRdbWriter(RdbFileWriter writer, boolean aofBase) {
-        return new RdbSnapshotWriter(writer::write, setting("rdbcompression").equals("yes"), keyspace, idleInFile(),
+        return new RdbSnapshotWriter(writer, setting("rdbcompression").equals("yes"), keyspace, idleInFile(),
                 aofBase, Engine.usedMemory(), engine.clock().millis() / 1000, libraryCodes());
     }
 

@@ -22,10 +22,21 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
     /** Where filled chunks go: {@code len} bytes of {@code data}, which the callee owns from then on. */
     public interface ChunkSink {
         void chunk(byte[] data, int len);
+
+        /**
+         * An array the sink is done with, to fill with the next chunk instead of allocating one, or null: a save
+         * streams tens of megabytes through a few arrays instead of leaving them all to the garbage collector,
+         * whose pauses would otherwise reach the clients' latency.
+         */
+        default byte[] spare() {
+            return null;
+        }
     }
 
     public static final String REDIS_VERSION = "7.0.15";
     static final int CHUNK = 128 * 1024;
+    /** Chunk arrays are this big, so that one fits what a flush holds (a chunk plus the key that filled it). */
+    static final int SPARE_SIZE = 2 * CHUNK;
 
     private final RdbOutput out;
     private final ChunkSink sink;
@@ -141,7 +152,13 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
 
     private void flush() {
         if (out.size() > 0) {
-            sink.chunk(out.toByteArray(), out.size());
+            int n = out.size();
+            byte[] chunk = sink.spare();
+            if (chunk == null || chunk.length < n) {
+                chunk = new byte[Math.max(n, SPARE_SIZE)];
+            }
+            System.arraycopy(out.array(), 0, chunk, 0, n);
+            sink.chunk(chunk, n);
             out.reset();
         }
     }
