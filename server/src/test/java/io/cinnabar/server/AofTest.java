@@ -78,8 +78,10 @@ class AofTest {
     void startsWithABaseAndAnIncrFileAndAppendsCommandsInRedisForm() throws Exception {
         try (CinnabarServer server = server("appendonly", "yes", "appendfsync", "always");
              RespClient c = new RespClient(server.port())) {
-            assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+            // aof-use-rdb-preamble yes, Redis's default: the base is an RDB file
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                     read("appendonly.aof.manifest"));
+            assertTrue(read("appendonly.aof.1.base.rdb").startsWith("REDIS0010"));
             assertEquals("+OK\r\n", c.call("SET", "a", "1"));
             assertEquals(":1\r\n", c.call("RPUSH", "l", "x"));
             assertEquals("+OK\r\n", c.call("SELECT", "3"));
@@ -121,6 +123,79 @@ class AofTest {
             assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
             assertEquals(digest, c.call("DEBUG", "DIGEST"));
         }
+    }
+
+    @Test
+    void anRdbBaseHoldsTheDataAsTheRdbWriterWritesItWithAofBaseSet() throws Exception {
+        String digest;
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            c.call("SET", "a", "1");
+            c.call("HSET", "h", "f", "v");
+            c.call("SADD", "s", "1", "2");
+            c.call("XADD", "x", "1-1", "f", "v");
+            c.call("SET", "e", "v", "PXAT", "9999999999999");
+            c.call("SELECT", "2");
+            c.call("ZADD", "z", "1.5", "m");
+            c.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function(k, a) return 1 end)");
+            assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+            Path manifest = dir.resolve("appendonlydir/appendonly.aof.manifest");
+            awaitFile(manifest, "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+            awaitGone(dir.resolve("appendonlydir/appendonly.aof.1.base.rdb"));
+            String base = read("appendonly.aof.2.base.rdb");
+            assertTrue(base.startsWith("REDIS0010"), base);
+            assertTrue(base.contains("\u0008aof-base\u00c0\u0001"), base); // AUX aof-base = 1 (an 8-bit int)
+            c.call("SET", "after", "1");
+            digest = c.call("DEBUG", "DIGEST");
+            assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+        }
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertEquals(":1\r\n", c.call("FCALL", "f", "0"));
+        }
+    }
+
+    @Test
+    void aLegacyAppendonlyFileWithAnRdbPreambleAndACommandTailLoads() throws Exception {
+        byte[] rdb;
+        String digest;
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            c.call("SET", "a", "1");
+            c.call("RPUSH", "l", "x", "y");
+            c.call("BGREWRITEAOF");
+            awaitFile(dir.resolve("appendonlydir/appendonly.aof.manifest"),
+                    "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+            rdb = Files.readAllBytes(dir.resolve("appendonlydir/appendonly.aof.2.base.rdb"));
+            c.call("SET", "tail", "t");
+            c.call("LPUSH", "l", "w");
+            digest = c.call("DEBUG", "DIGEST");
+        }
+        removeDir();
+        makeDir();
+        // Redis 4 to 6 wrote one appendonly.aof: the RDB preamble, then the commands since the rewrite
+        byte[] tail = (resp("SELECT", "0") + resp("SET", "tail", "t") + resp("LPUSH", "l", "w"))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] legacy = java.util.Arrays.copyOf(rdb, rdb.length + tail.length);
+        System.arraycopy(tail, 0, legacy, rdb.length, tail.length);
+        Files.write(dir.resolve("appendonly.aof"), legacy);
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                    read("appendonly.aof.manifest"));
+        }
+        // a damaged preamble stops startup naming the file
+        removeDir();
+        makeDir();
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.write(dir.resolve("appendonlydir/appendonly.aof.1.base.rdb"), java.util.Arrays.copyOf(rdb, rdb.length - 3));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"),
+                "file appendonly.aof.1.base.rdb seq 1 type b\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> server("appendonly", "yes"));
+        assertTrue(e.getMessage().contains("bad RDB base file in appendonly.aof.1.base.rdb"), e.getMessage());
     }
 
     @Test

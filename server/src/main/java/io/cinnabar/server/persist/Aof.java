@@ -461,21 +461,61 @@ public final class Aof implements Propagator {
         engine.keyspace().tap().add(this);
     }
 
-    /**
-     * Whether a new base is an RDB file: aof-use-rdb-preamble, once an RDB writer is available
-     * ({@link #rdbBaseWriter}); until then bases are written as commands and named {@code .base.aof}.
-     */
+    /** Whether a new base is an RDB file (aof-use-rdb-preamble, Redis's default) or commands. */
     private boolean baseIsRdb() {
-        return config.aofUseRdbPreamble() && rdbBaseWriter != null;
+        return config.aofUseRdbPreamble();
     }
 
-    /** Makes the SnapshotConsumer writing an RDB preamble to a sink: installed by the RDB writer's owner. */
-    public interface RdbBaseWriter {
-        SnapshotConsumer create(Engine engine, AofRewriteConsumer.Sink sink);
-    }
+    /**
+     * An RDB base, as rewriteAppendOnlyFile writes it with aof-use-rdb-preamble: rdbSaveRio's frame with the AUX
+     * field aof-base 1 from the RDB writer of dump files, then the CRC-64 of every byte (0 with rdbchecksum no),
+     * which for dump files the file writer appends.
+     */
+    private static final class RdbBase implements SnapshotConsumer {
+        private final RdbSnapshotWriter rdb;
+        private final AofRewriteConsumer.Sink sink;
+        private final boolean checksum;
+        private long crc;
 
-    /** The RDB writer for preamble bases; null while this build has none. */
-    public static RdbBaseWriter rdbBaseWriter;
+        RdbBase(RdbPersistence persistence, AofRewriteConsumer.Sink sink) {
+            this.sink = sink;
+            this.checksum = persistence.checksumEnabled();
+            this.rdb = persistence.newRdbWriter(this::chunk, true);
+        }
+
+        private void chunk(byte[] data, int length) {
+            if (checksum) {
+                crc = Crc64.update(crc, data, 0, length);
+            }
+            sink.write(data, length);
+        }
+
+        @Override
+        public void begin(io.cinnabar.server.db.KeyspaceSnapshot snapshot) {
+            rdb.begin(snapshot);
+        }
+
+        @Override
+        public void key(int db, byte[] key, Object value, long expireAt, int lru) {
+            rdb.key(db, key, value, expireAt, lru);
+        }
+
+        @Override
+        public void finished() {
+            rdb.finished(); // EOF
+            byte[] trailer = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                trailer[i] = (byte) (crc >>> (8 * i)); // little-endian, as memrev64ifbe leaves it on disk
+            }
+            sink.write(trailer, 8);
+            sink.finished();
+        }
+
+        @Override
+        public void aborted(String why) {
+            sink.aborted(why);
+        }
+    }
 
     // ---- manifest on disk ----
 
@@ -659,8 +699,7 @@ public final class Aof implements Propagator {
         rewriteScheduled = false;
         rewriteTimeStart = System.currentTimeMillis() / 1000;
         SnapshotConsumer consumer = baseConsumer(rw);
-        // interim: every key now, on the executor, until the point-in-time Snapshotter drives the consumer
-        AofRewriteConsumer.iterateAll(engine.keyspace(), consumer);
+        new Snapshotter(engine, consumer, () -> false, error -> { }).start().runToEnd();
         return true;
     }
 
@@ -669,7 +708,7 @@ public final class Aof implements Propagator {
     /** The consumer writing the new base: the RDB writer's when the base is an RDB file, else commands. */
     private SnapshotConsumer baseConsumer(AofRewriteConsumer.Sink sink) {
         if (baseIsRdb()) {
-            return rdbBaseWriter.create(engine, sink);
+            return new RdbBase(engine.rdb(), sink);
         }
         AofRewriteConsumer consumer = new AofRewriteConsumer(sink);
         if (config.aofTimestampEnabled()) {
@@ -715,7 +754,7 @@ public final class Aof implements Propagator {
                     failed[0] = new IOException(why);
                 }
             });
-            AofRewriteConsumer.iterateAll(engine.keyspace(), consumer);
+            new Snapshotter(engine, consumer, () -> false, error -> { }).start().runToEnd();
             if (failed[0] != null) {
                 throw failed[0];
             }
@@ -1022,7 +1061,15 @@ public final class Aof implements Propagator {
             return e.getMessage();
         }
         deleteHistoryFiles();
-        int ret = loadFiles();
+        // the replayed commands run inside DEBUG's call: nothing of them may reach the AOF (or DEBUG's effects batch)
+        io.cinnabar.server.db.Propagator propagator = engine.keyspace().propagator();
+        engine.keyspace().propagator(io.cinnabar.server.db.Propagator.NONE);
+        int ret;
+        try {
+            ret = loadFiles();
+        } finally {
+            engine.keyspace().propagator(propagator);
+        }
         if (ret != AofLoader.OK && ret != AofLoader.EMPTY && ret != AofLoader.TRUNCATED
                 && ret != AofLoader.NOT_EXIST) {
             return lastFailure;

@@ -198,8 +198,18 @@ public final class RdbPersistence {
     }
 
     private RdbSnapshotWriter newRdbWriter(RdbFileWriter writer, boolean aofBase) {
-        return new RdbSnapshotWriter(writer::write, setting("rdbcompression").equals("yes"), keyspace, idleInFile(),
+        return newRdbWriter(writer::write, aofBase);
+    }
+
+    /** The RDB frame writer with this server's settings: dump files, and AOF bases ({@code aofBase}). */
+    RdbSnapshotWriter newRdbWriter(RdbSnapshotWriter.ChunkSink sink, boolean aofBase) {
+        return new RdbSnapshotWriter(sink, setting("rdbcompression").equals("yes"), keyspace, idleInFile(),
                 aofBase, Engine.usedMemory(), engine.clock().millis() / 1000, libraryCodes());
+    }
+
+    /** rdbchecksum: the CRC-64 after EOF, or 0. */
+    boolean checksumEnabled() {
+        return setting("rdbchecksum").equals("yes");
     }
 
     /** The function libraries' code, for FUNCTION2 records. */
