@@ -92,6 +92,7 @@ public final class Aof implements Propagator {
     private long consecutiveFailures;
     private long currentSize;
     private long rewriteBaseSize;
+    private long lastCowSize;
     private long lastIncrSize;
     private int nextDelayMinutes;
     private long nextRewriteTime;
@@ -589,7 +590,11 @@ public final class Aof implements Propagator {
     /** startAppendOnly: the rewrite creates the base; writes go to a temp incr file until it ends. */
     boolean start() {
         state = WAIT_REWRITE;
-        {
+        if (engine.rdb().bgsaveInProgress()) {
+            rewriteScheduled = true;
+            warning("AOF was enabled but there is already another background operation. An AOF background was "
+                    + "scheduled to start when possible.");
+        } else {
             if (rewrite != null) {
                 warning("AOF was enabled but there is already an AOF rewriting in background. Stopping background "
                         + "AOF and starting a rewrite now.");
@@ -625,6 +630,9 @@ public final class Aof implements Propagator {
     private void killRewrite() {
         if (rewrite != null) {
             notice("Killing running AOF rewrite child: " + rewrite.id);
+            if (!rewrite.snapshotter.ended()) {
+                rewrite.snapshotter.abort("killed");
+            }
             rewrite.cancel();
             rewrite = null;
             rewriteTimeStart = -1;
@@ -648,11 +656,33 @@ public final class Aof implements Propagator {
         return rewrite != null;
     }
 
+    /** The running rewrite's snapshot, for INFO's current_save_keys_* (null when none runs). */
+    public Snapshotter runningSnapshot() {
+        return rewrite == null ? null : rewrite.snapshotter;
+    }
+
+    /** Bytes of the new base serialized and not yet written (INFO current_cow_size during a rewrite). */
+    public long rewritePendingBytes() {
+        return rewrite == null ? 0 : rewrite.pending.get();
+    }
+
+    public long rewritePeakBytes() {
+        return rewrite == null ? 0 : rewrite.peak;
+    }
+
+    /** SAVE, DEBUG RELOAD and FLUSHALL's save need the keyspace's only snapshot: the rewrite gives its keys now. */
+    public void finishRunningSnapshot() {
+        if (rewrite != null && !rewrite.snapshotter.ended()) {
+            rewrite.snapshotter.runToEnd();
+        }
+    }
+
     /** BGREWRITEAOF's reply, as bgrewriteaofCommand. */
     public void bgrewriteaof(io.cinnabar.server.exec.Client c) {
         if (rewrite != null) {
             c.error("ERR Background append only file rewriting already in progress");
-        } else if (c.lastCmd != null && c.lastCmd.fullName.equals("exec")) { // server.in_exec
+        } else if (engine.rdb().childActive()
+                || (c.lastCmd != null && c.lastCmd.fullName.equals("exec"))) { // a BGSAVE runs, or server.in_exec
             rewriteScheduled = true;
             consecutiveFailures = 0;
             c.reply.simple("Background append only file rewriting scheduled");
@@ -666,8 +696,8 @@ public final class Aof implements Propagator {
 
     /** rewriteAppendOnlyFileBackground. */
     private boolean rewriteBackground() {
-        if (rewrite != null) {
-            return false;
+        if (engine.rdb().childActive()) {
+            return false; // one snapshot at a time
         }
         try {
             Files.createDirectories(dir());
@@ -698,12 +728,18 @@ public final class Aof implements Propagator {
         notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
         rewriteScheduled = false;
         rewriteTimeStart = System.currentTimeMillis() / 1000;
-        SnapshotConsumer consumer = baseConsumer(rw);
-        new Snapshotter(engine, consumer, () -> false, error -> { }).start().runToEnd();
+        // the point in time is now, with the new incr file opened above: the base holds every key as it is now
+        // (keys about to change are given first), the incr file every write from now on
+        rw.snapshotter = new Snapshotter(engine, baseConsumer(rw), () -> rw.pending.get() > MAX_PENDING,
+                error -> { }); // a failure reaches the sink as aborted(why), and rewriteDone from its thread
+        rw.snapshotter.start();
+        rw.snapshotter.runInBackground();
         return true;
     }
 
     private long rewriteIds;
+    /** Base bytes waiting for the rewrite thread past which the snapshot's slices pause. */
+    private static final long MAX_PENDING = 16L << 20;
 
     /** The consumer writing the new base: the RDB writer's when the base is an RDB file, else commands. */
     private SnapshotConsumer baseConsumer(AofRewriteConsumer.Sink sink) {
@@ -825,6 +861,7 @@ public final class Aof implements Propagator {
             return;
         }
         rewrite = null;
+        lastCowSize = rw.peak;
         if (ok) {
             notice("Background AOF rewrite terminated with success");
             AofManifest temp = manifest.copy();
@@ -924,6 +961,11 @@ public final class Aof implements Propagator {
         private final Thread thread;
         private volatile boolean cancelled;
         private static final Object DONE = new Object();
+        /** Set right after construction, on the executor. */
+        Snapshotter snapshotter;
+        /** Bytes queued and not yet written, and the most ever queued (aof_last_cow_size's counterpart). */
+        final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+        volatile long peak;
 
         Rewrite(long id, Path tmp) throws IOException {
             this.id = id;
@@ -937,6 +979,10 @@ public final class Aof implements Propagator {
 
         @Override
         public void write(byte[] data, int length) {
+            long now = pending.addAndGet(length);
+            if (now > peak) {
+                peak = now;
+            }
             queue.offer(ByteBuffer.wrap(data, 0, length));
             LockSupport.unpark(thread);
         }
@@ -969,9 +1015,11 @@ public final class Aof implements Propagator {
                         continue;
                     }
                     if (item instanceof ByteBuffer b) {
+                        int n = b.remaining();
                         while (b.hasRemaining()) {
                             ch.write(b);
                         }
+                        pending.addAndGet(-n);
                     } else if (item == DONE) {
                         ch.force(true);
                         ok = true;
@@ -1008,10 +1056,11 @@ public final class Aof implements Propagator {
 
     /** serverCron's AOF part: a scheduled rewrite, the automatic one on growth. */
     public void cron() {
-        if (rewrite == null && rewriteScheduled && !rewriteLimited()) {
+        // a rewrite asked for while a BGSAVE ran (or in EXEC) starts once no snapshot runs, as serverCron does
+        if (!engine.rdb().childActive() && rewriteScheduled && !rewriteLimited()) {
             rewriteBackground();
         }
-        if (state == ON && rewrite == null && config.autoAofRewritePercentage() > 0
+        if (state == ON && !engine.rdb().childActive() && config.autoAofRewritePercentage() > 0
                 && currentSize > config.autoAofRewriteMinSize()) {
             long base = rewriteBaseSize != 0 ? rewriteBaseSize : 1;
             long growth = (currentSize * 100 / base) - 100;
@@ -1094,7 +1143,7 @@ public final class Aof implements Propagator {
         line(sb, "aof_rewrites", rewrites);
         line(sb, "aof_rewrites_consecutive_failures", consecutiveFailures);
         sb.append("aof_last_write_status:").append(w == null || w.writeError == null ? "ok" : "err").append("\r\n");
-        line(sb, "aof_last_cow_size", 0);
+        line(sb, "aof_last_cow_size", lastCowSize);
         line(sb, "module_fork_in_progress", 0);
         line(sb, "module_fork_last_cow_size", 0);
         if (config.appendonly()) {
