@@ -198,6 +198,71 @@ class AofTest {
         assertTrue(e.getMessage().contains("bad RDB base file in appendonly.aof.1.base.rdb"), e.getMessage());
     }
 
+    private static void awaitInfo(RespClient c, String line) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!c.call("INFO", "persistence").contains(line + "\r\n")) {
+            assertTrue(System.currentTimeMillis() < deadline, "no " + line);
+            Thread.sleep(10);
+        }
+    }
+
+    /** The incr file becomes /dev/full: every write to it fails with ENOSPC. */
+    private void incrOnAFullDisk() throws Exception {
+        try (CinnabarServer server = server("appendonly", "yes")) {
+            // the base and the incr file are created
+        }
+        Path incr = dir.resolve("appendonlydir/appendonly.aof.1.incr.aof");
+        Files.delete(incr);
+        Files.createSymbolicLink(incr, Path.of("/dev/full"));
+    }
+
+    @Test
+    void aFailedAofWriteRefusesWritesWithMisconfAsRedis7() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full");
+        incrOnAFullDisk();
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            assertEquals("+OK\r\n", c.call("SET", "a", "1")); // everysec: the reply does not wait for the write
+            awaitInfo(c, "aof_last_write_status:err");
+            // texts as Redis 7.0.15 answers with its AOF on a full disk
+            String misconf = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
+            assertEquals(misconf, c.call("SET", "b", "1"));
+            assertEquals(misconf, c.call("PING"));
+            assertEquals("$1\r\n1\r\n", c.call("GET", "a"));
+            assertEquals("-MISCONF Errors writing to the AOF file: No space left on device script: "
+                    + "ca07b64f186c73f68613407130f7ceb87c038f2e, on @user_script:1.\r\n",
+                    c.call("EVAL", "return redis.call('set','y','1')", "0"));
+            assertEquals(misconf, c.call("EVAL", "return redis.pcall('set','y','1')", "0"));
+            assertEquals("+OK\r\n", c.call("MULTI"));
+            assertEquals(misconf, c.call("SET", "b", "1"));
+            assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", c.call("EXEC"));
+            // turning the AOF off ends the refusal
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "appendonly", "no"));
+            assertEquals("+OK\r\n", c.call("SET", "b", "1"));
+            assertTrue(c.call("INFO", "persistence").contains("aof_last_write_status:ok\r\n"));
+        }
+    }
+
+    @Test
+    void underAlwaysAFailedWriteHoldsTheRepliesAndRefusesWritesInsteadOfExiting() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full");
+        incrOnAFullDisk();
+        try (CinnabarServer server = server("appendonly", "yes", "appendfsync", "always");
+             RespClient w = new RespClient(server.port()); RespClient c = new RespClient(server.port());
+             RespClient admin = new RespClient(server.port())) {
+            // Redis exits here. Embedded, nothing that may reflect the write is answered while it is not on disk
+            // (replies stay held), later writes are refused with MISCONF, and turning the AOF off releases them
+            w.send(RespClient.encode("SET", "a", "1"));
+            Thread.sleep(300);
+            c.send(RespClient.encode("SET", "b", "1"));
+            Thread.sleep(100);
+            assertEquals("+OK\r\n", admin.call("CONFIG", "SET", "appendonly", "no"));
+            assertEquals("+OK\r\n", w.readReplyText());
+            assertEquals("-MISCONF Errors writing to the AOF file: No space left on device\r\n", c.readReplyText());
+            assertEquals("$-1\r\n", c.call("GET", "b"));
+        }
+    }
+
     @Test
     void aTruncatedTailIsCutOffWhenAllowedAndRefusedOtherwise() throws Exception {
         try (CinnabarServer server = server("appendonly", "yes", "appendfsync", "always");

@@ -1142,7 +1142,7 @@ public final class Aof implements Propagator {
         sb.append("aof_last_bgrewrite_status:").append(lastBgrewriteOk ? "ok" : "err").append("\r\n");
         line(sb, "aof_rewrites", rewrites);
         line(sb, "aof_rewrites_consecutive_failures", consecutiveFailures);
-        sb.append("aof_last_write_status:").append(w == null || w.writeError == null ? "ok" : "err").append("\r\n");
+        sb.append("aof_last_write_status:").append(writeError() == null ? "ok" : "err").append("\r\n");
         line(sb, "aof_last_cow_size", lastCowSize);
         line(sb, "module_fork_in_progress", 0);
         line(sb, "module_fork_last_cow_size", 0);
@@ -1160,10 +1160,18 @@ public final class Aof implements Propagator {
         sb.append(name).append(':').append(v).append("\r\n");
     }
 
-    /** The last write failed (aof_last_write_status:err): writes are refused with MISCONF meanwhile. */
+    /**
+     * The last write or fsync of the AOF failed (aof_last_write_status:err, or the background fsync's status) and
+     * none has succeeded since: strerror's text, null when all is well or the AOF is off. Writes are refused with
+     * MISCONF meanwhile (writeCommandsDeniedByDiskError).
+     */
     public String writeError() {
         AofWriter w = writer;
-        return w == null ? null : w.writeError;
+        if (w == null || state == OFF) {
+            return null;
+        }
+        String e = w.writeError;
+        return e != null ? e : w.fsyncError;
     }
 
     static byte[] ascii(String s) {

@@ -145,6 +145,20 @@ public final class RdbPersistence {
         return !lastBgsaveOk && setting("stop-writes-on-bgsave-error").equals("yes") && hasSaveParams();
     }
 
+    /**
+     * writeCommandsDeniedByDiskError with writeCommandsGetDiskErrorMessage: the error text (without its '-') write
+     * commands, PING and scripts' writes get, or null. A failed BGSAVE first (stop-writes-on-bgsave-error), then a
+     * failed AOF write or fsync while appendonly is on.
+     */
+    public String writeDenial() {
+        if (writesDenied()) {
+            return MISCONF;
+        }
+        Aof aof = engine.aof();
+        String aofError = aof == null ? null : aof.writeError();
+        return aofError == null ? null : "MISCONF Errors writing to the AOF file: " + aofError;
+    }
+
     // ---- SAVE ----
 
     /** Makes way for a synchronous save: a running snapshot (an AOF rewrite, a BGSAVE) gives its remaining keys now. */
