@@ -78,8 +78,10 @@ class AofTest {
     void startsWithABaseAndAnIncrFileAndAppendsCommandsInRedisForm() throws Exception {
         try (CinnabarServer server = server("appendonly", "yes", "appendfsync", "always");
              RespClient c = new RespClient(server.port())) {
-            assertEquals("file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+            // aof-use-rdb-preamble yes, Redis's default: the base is an RDB file
+            assertEquals("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
                     read("appendonly.aof.manifest"));
+            assertTrue(read("appendonly.aof.1.base.rdb").startsWith("REDIS0010"));
             assertEquals("+OK\r\n", c.call("SET", "a", "1"));
             assertEquals(":1\r\n", c.call("RPUSH", "l", "x"));
             assertEquals("+OK\r\n", c.call("SELECT", "3"));
@@ -120,6 +122,144 @@ class AofTest {
             digest = c.call("DEBUG", "DIGEST");
             assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
             assertEquals(digest, c.call("DEBUG", "DIGEST"));
+        }
+    }
+
+    @Test
+    void anRdbBaseHoldsTheDataAsTheRdbWriterWritesItWithAofBaseSet() throws Exception {
+        String digest;
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            c.call("SET", "a", "1");
+            c.call("HSET", "h", "f", "v");
+            c.call("SADD", "s", "1", "2");
+            c.call("XADD", "x", "1-1", "f", "v");
+            c.call("SET", "e", "v", "PXAT", "9999999999999");
+            c.call("SELECT", "2");
+            c.call("ZADD", "z", "1.5", "m");
+            c.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function(k, a) return 1 end)");
+            assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+            Path manifest = dir.resolve("appendonlydir/appendonly.aof.manifest");
+            awaitFile(manifest, "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+            awaitGone(dir.resolve("appendonlydir/appendonly.aof.1.base.rdb"));
+            String base = read("appendonly.aof.2.base.rdb");
+            assertTrue(base.startsWith("REDIS0010"), base);
+            assertTrue(base.contains("\u0008aof-base\u00c0\u0001"), base); // AUX aof-base = 1 (an 8-bit int)
+            c.call("SET", "after", "1");
+            digest = c.call("DEBUG", "DIGEST");
+            assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+        }
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertEquals(":1\r\n", c.call("FCALL", "f", "0"));
+        }
+    }
+
+    @Test
+    void aLegacyAppendonlyFileWithAnRdbPreambleAndACommandTailLoads() throws Exception {
+        byte[] rdb;
+        String digest;
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            c.call("SET", "a", "1");
+            c.call("RPUSH", "l", "x", "y");
+            c.call("BGREWRITEAOF");
+            awaitFile(dir.resolve("appendonlydir/appendonly.aof.manifest"),
+                    "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n");
+            rdb = Files.readAllBytes(dir.resolve("appendonlydir/appendonly.aof.2.base.rdb"));
+            c.call("SET", "tail", "t");
+            c.call("LPUSH", "l", "w");
+            digest = c.call("DEBUG", "DIGEST");
+        }
+        removeDir();
+        makeDir();
+        // Redis 4 to 6 wrote one appendonly.aof: the RDB preamble, then the commands since the rewrite
+        byte[] tail = (resp("SELECT", "0") + resp("SET", "tail", "t") + resp("LPUSH", "l", "w"))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] legacy = java.util.Arrays.copyOf(rdb, rdb.length + tail.length);
+        System.arraycopy(tail, 0, legacy, rdb.length, tail.length);
+        Files.write(dir.resolve("appendonly.aof"), legacy);
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                    read("appendonly.aof.manifest"));
+        }
+        // a damaged preamble stops startup naming the file
+        removeDir();
+        makeDir();
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.write(dir.resolve("appendonlydir/appendonly.aof.1.base.rdb"), java.util.Arrays.copyOf(rdb, rdb.length - 3));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"),
+                "file appendonly.aof.1.base.rdb seq 1 type b\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> server("appendonly", "yes"));
+        assertTrue(e.getMessage().contains("bad RDB base file in appendonly.aof.1.base.rdb"), e.getMessage());
+    }
+
+    private static void awaitInfo(RespClient c, String line) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!c.call("INFO", "persistence").contains(line + "\r\n")) {
+            assertTrue(System.currentTimeMillis() < deadline, "no " + line);
+            Thread.sleep(10);
+        }
+    }
+
+    /** The incr file becomes /dev/full: every write to it fails with ENOSPC. */
+    private void incrOnAFullDisk() throws Exception {
+        try (CinnabarServer server = server("appendonly", "yes")) {
+            // the base and the incr file are created
+        }
+        Path incr = dir.resolve("appendonlydir/appendonly.aof.1.incr.aof");
+        Files.delete(incr);
+        Files.createSymbolicLink(incr, Path.of("/dev/full"));
+    }
+
+    @Test
+    void aFailedAofWriteRefusesWritesWithMisconfAsRedis7() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full");
+        incrOnAFullDisk();
+        try (CinnabarServer server = server("appendonly", "yes");
+             RespClient c = new RespClient(server.port())) {
+            assertEquals("+OK\r\n", c.call("SET", "a", "1")); // everysec: the reply does not wait for the write
+            awaitInfo(c, "aof_last_write_status:err");
+            // texts as Redis 7.0.15 answers with its AOF on a full disk
+            String misconf = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
+            assertEquals(misconf, c.call("SET", "b", "1"));
+            assertEquals(misconf, c.call("PING"));
+            assertEquals("$1\r\n1\r\n", c.call("GET", "a"));
+            assertEquals("-MISCONF Errors writing to the AOF file: No space left on device script: "
+                    + "ca07b64f186c73f68613407130f7ceb87c038f2e, on @user_script:1.\r\n",
+                    c.call("EVAL", "return redis.call('set','y','1')", "0"));
+            assertEquals(misconf, c.call("EVAL", "return redis.pcall('set','y','1')", "0"));
+            assertEquals("+OK\r\n", c.call("MULTI"));
+            assertEquals(misconf, c.call("SET", "b", "1"));
+            assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", c.call("EXEC"));
+            // turning the AOF off ends the refusal
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "appendonly", "no"));
+            assertEquals("+OK\r\n", c.call("SET", "b", "1"));
+            assertTrue(c.call("INFO", "persistence").contains("aof_last_write_status:ok\r\n"));
+        }
+    }
+
+    @Test
+    void underAlwaysAFailedWriteHoldsTheRepliesAndRefusesWritesInsteadOfExiting() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full");
+        incrOnAFullDisk();
+        try (CinnabarServer server = server("appendonly", "yes", "appendfsync", "always");
+             RespClient w = new RespClient(server.port()); RespClient c = new RespClient(server.port());
+             RespClient admin = new RespClient(server.port())) {
+            // Redis exits here. Embedded, nothing that may reflect the write is answered while it is not on disk
+            // (replies stay held), later writes are refused with MISCONF, and turning the AOF off releases them
+            w.send(RespClient.encode("SET", "a", "1"));
+            Thread.sleep(300);
+            c.send(RespClient.encode("SET", "b", "1"));
+            Thread.sleep(100);
+            assertEquals("+OK\r\n", admin.call("CONFIG", "SET", "appendonly", "no"));
+            assertEquals("+OK\r\n", w.readReplyText());
+            assertEquals("-MISCONF Errors writing to the AOF file: No space left on device\r\n", c.readReplyText());
+            assertEquals("$-1\r\n", c.call("GET", "b"));
         }
     }
 

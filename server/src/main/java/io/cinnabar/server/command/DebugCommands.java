@@ -51,6 +51,7 @@ final class DebugCommands {
             reload(c);
         } else if (Args.is(sub, "loadaof")) {
             String failure = c.engine.aof().debugLoadAof();
+            c.propagationHandled(true); // server.dirty = 0 in Redis: DEBUG LOADAOF is never propagated
             if (failure != null) {
                 c.error("ERR Error loading the AOF: " + failure); // Redis exits here
             } else {

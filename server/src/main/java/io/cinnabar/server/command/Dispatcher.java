@@ -134,8 +134,9 @@ public final class Dispatcher {
             return Result.DONE;
         }
         tracking.beforeCommand(); // tracking-table-max-keys, where processCommand enforces it
-        if (engine.rdb().writesDenied() && deniedByDiskError(c, cmd)) {
-            reject(c, cmd, MISCONF);
+        String denial = engine.rdb().writeDenial();
+        if (denial != null && deniedByDiskError(c, cmd)) {
+            reject(c, cmd, denial == io.cinnabar.server.persist.RdbPersistence.MISCONF ? MISCONF : Errors.of(denial));
             return Result.DONE;
         }
         if (c.subscribed() && !c.resp3() && !allowedWhileSubscribed(cmd)) {

@@ -92,6 +92,7 @@ public final class Aof implements Propagator {
     private long consecutiveFailures;
     private long currentSize;
     private long rewriteBaseSize;
+    private long lastCowSize;
     private long lastIncrSize;
     private int nextDelayMinutes;
     private long nextRewriteTime;
@@ -461,21 +462,61 @@ public final class Aof implements Propagator {
         engine.keyspace().tap().add(this);
     }
 
-    /**
-     * Whether a new base is an RDB file: aof-use-rdb-preamble, once an RDB writer is available
-     * ({@link #rdbBaseWriter}); until then bases are written as commands and named {@code .base.aof}.
-     */
+    /** Whether a new base is an RDB file (aof-use-rdb-preamble, Redis's default) or commands. */
     private boolean baseIsRdb() {
-        return config.aofUseRdbPreamble() && rdbBaseWriter != null;
+        return config.aofUseRdbPreamble();
     }
 
-    /** Makes the SnapshotConsumer writing an RDB preamble to a sink: installed by the RDB writer's owner. */
-    public interface RdbBaseWriter {
-        SnapshotConsumer create(Engine engine, AofRewriteConsumer.Sink sink);
-    }
+    /**
+     * An RDB base, as rewriteAppendOnlyFile writes it with aof-use-rdb-preamble: rdbSaveRio's frame with the AUX
+     * field aof-base 1 from the RDB writer of dump files, then the CRC-64 of every byte (0 with rdbchecksum no),
+     * which for dump files the file writer appends.
+     */
+    private static final class RdbBase implements SnapshotConsumer {
+        private final RdbSnapshotWriter rdb;
+        private final AofRewriteConsumer.Sink sink;
+        private final boolean checksum;
+        private long crc;
 
-    /** The RDB writer for preamble bases; null while this build has none. */
-    public static RdbBaseWriter rdbBaseWriter;
+        RdbBase(RdbPersistence persistence, AofRewriteConsumer.Sink sink) {
+            this.sink = sink;
+            this.checksum = persistence.checksumEnabled();
+            this.rdb = persistence.newRdbWriter(this::chunk, true);
+        }
+
+        private void chunk(byte[] data, int length) {
+            if (checksum) {
+                crc = Crc64.update(crc, data, 0, length);
+            }
+            sink.write(data, length);
+        }
+
+        @Override
+        public void begin(io.cinnabar.server.db.KeyspaceSnapshot snapshot) {
+            rdb.begin(snapshot);
+        }
+
+        @Override
+        public void key(int db, byte[] key, Object value, long expireAt, int lru) {
+            rdb.key(db, key, value, expireAt, lru);
+        }
+
+        @Override
+        public void finished() {
+            rdb.finished(); // EOF
+            byte[] trailer = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                trailer[i] = (byte) (crc >>> (8 * i)); // little-endian, as memrev64ifbe leaves it on disk
+            }
+            sink.write(trailer, 8);
+            sink.finished();
+        }
+
+        @Override
+        public void aborted(String why) {
+            sink.aborted(why);
+        }
+    }
 
     // ---- manifest on disk ----
 
@@ -549,7 +590,11 @@ public final class Aof implements Propagator {
     /** startAppendOnly: the rewrite creates the base; writes go to a temp incr file until it ends. */
     boolean start() {
         state = WAIT_REWRITE;
-        {
+        if (engine.rdb().bgsaveInProgress()) {
+            rewriteScheduled = true;
+            warning("AOF was enabled but there is already another background operation. An AOF background was "
+                    + "scheduled to start when possible.");
+        } else {
             if (rewrite != null) {
                 warning("AOF was enabled but there is already an AOF rewriting in background. Stopping background "
                         + "AOF and starting a rewrite now.");
@@ -585,6 +630,9 @@ public final class Aof implements Propagator {
     private void killRewrite() {
         if (rewrite != null) {
             notice("Killing running AOF rewrite child: " + rewrite.id);
+            if (!rewrite.snapshotter.ended()) {
+                rewrite.snapshotter.abort("killed");
+            }
             rewrite.cancel();
             rewrite = null;
             rewriteTimeStart = -1;
@@ -608,11 +656,33 @@ public final class Aof implements Propagator {
         return rewrite != null;
     }
 
+    /** The running rewrite's snapshot, for INFO's current_save_keys_* (null when none runs). */
+    public Snapshotter runningSnapshot() {
+        return rewrite == null ? null : rewrite.snapshotter;
+    }
+
+    /** Bytes of the new base serialized and not yet written (INFO current_cow_size during a rewrite). */
+    public long rewritePendingBytes() {
+        return rewrite == null ? 0 : rewrite.pending.get();
+    }
+
+    public long rewritePeakBytes() {
+        return rewrite == null ? 0 : rewrite.peak;
+    }
+
+    /** SAVE, DEBUG RELOAD and FLUSHALL's save need the keyspace's only snapshot: the rewrite gives its keys now. */
+    public void finishRunningSnapshot() {
+        if (rewrite != null && !rewrite.snapshotter.ended()) {
+            rewrite.snapshotter.runToEnd();
+        }
+    }
+
     /** BGREWRITEAOF's reply, as bgrewriteaofCommand. */
     public void bgrewriteaof(io.cinnabar.server.exec.Client c) {
         if (rewrite != null) {
             c.error("ERR Background append only file rewriting already in progress");
-        } else if (c.lastCmd != null && c.lastCmd.fullName.equals("exec")) { // server.in_exec
+        } else if (engine.rdb().childActive()
+                || (c.lastCmd != null && c.lastCmd.fullName.equals("exec"))) { // a BGSAVE runs, or server.in_exec
             rewriteScheduled = true;
             consecutiveFailures = 0;
             c.reply.simple("Background append only file rewriting scheduled");
@@ -626,8 +696,8 @@ public final class Aof implements Propagator {
 
     /** rewriteAppendOnlyFileBackground. */
     private boolean rewriteBackground() {
-        if (rewrite != null) {
-            return false;
+        if (engine.rdb().childActive()) {
+            return false; // one snapshot at a time
         }
         try {
             Files.createDirectories(dir());
@@ -658,18 +728,23 @@ public final class Aof implements Propagator {
         notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
         rewriteScheduled = false;
         rewriteTimeStart = System.currentTimeMillis() / 1000;
-        SnapshotConsumer consumer = baseConsumer(rw);
-        // interim: every key now, on the executor, until the point-in-time Snapshotter drives the consumer
-        AofRewriteConsumer.iterateAll(engine.keyspace(), consumer);
+        // the point in time is now, with the new incr file opened above: the base holds every key as it is now
+        // (keys about to change are given first), the incr file every write from now on
+        rw.snapshotter = new Snapshotter(engine, baseConsumer(rw), () -> rw.pending.get() > MAX_PENDING,
+                error -> { }); // a failure reaches the sink as aborted(why), and rewriteDone from its thread
+        rw.snapshotter.start();
+        rw.snapshotter.runInBackground();
         return true;
     }
 
     private long rewriteIds;
+    /** Base bytes waiting for the rewrite thread past which the snapshot's slices pause. */
+    private static final long MAX_PENDING = 16L << 20;
 
     /** The consumer writing the new base: the RDB writer's when the base is an RDB file, else commands. */
     private SnapshotConsumer baseConsumer(AofRewriteConsumer.Sink sink) {
         if (baseIsRdb()) {
-            return rdbBaseWriter.create(engine, sink);
+            return new RdbBase(engine.rdb(), sink);
         }
         AofRewriteConsumer consumer = new AofRewriteConsumer(sink);
         if (config.aofTimestampEnabled()) {
@@ -715,7 +790,7 @@ public final class Aof implements Propagator {
                     failed[0] = new IOException(why);
                 }
             });
-            AofRewriteConsumer.iterateAll(engine.keyspace(), consumer);
+            new Snapshotter(engine, consumer, () -> false, error -> { }).start().runToEnd();
             if (failed[0] != null) {
                 throw failed[0];
             }
@@ -786,6 +861,7 @@ public final class Aof implements Propagator {
             return;
         }
         rewrite = null;
+        lastCowSize = rw.peak;
         if (ok) {
             notice("Background AOF rewrite terminated with success");
             AofManifest temp = manifest.copy();
@@ -885,6 +961,11 @@ public final class Aof implements Propagator {
         private final Thread thread;
         private volatile boolean cancelled;
         private static final Object DONE = new Object();
+        /** Set right after construction, on the executor. */
+        Snapshotter snapshotter;
+        /** Bytes queued and not yet written, and the most ever queued (aof_last_cow_size's counterpart). */
+        final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+        volatile long peak;
 
         Rewrite(long id, Path tmp) throws IOException {
             this.id = id;
@@ -898,6 +979,10 @@ public final class Aof implements Propagator {
 
         @Override
         public void write(byte[] data, int length) {
+            long now = pending.addAndGet(length);
+            if (now > peak) {
+                peak = now;
+            }
             queue.offer(ByteBuffer.wrap(data, 0, length));
             LockSupport.unpark(thread);
         }
@@ -930,9 +1015,11 @@ public final class Aof implements Propagator {
                         continue;
                     }
                     if (item instanceof ByteBuffer b) {
+                        int n = b.remaining();
                         while (b.hasRemaining()) {
                             ch.write(b);
                         }
+                        pending.addAndGet(-n);
                     } else if (item == DONE) {
                         ch.force(true);
                         ok = true;
@@ -969,10 +1056,11 @@ public final class Aof implements Propagator {
 
     /** serverCron's AOF part: a scheduled rewrite, the automatic one on growth. */
     public void cron() {
-        if (rewrite == null && rewriteScheduled && !rewriteLimited()) {
+        // a rewrite asked for while a BGSAVE ran (or in EXEC) starts once no snapshot runs, as serverCron does
+        if (!engine.rdb().childActive() && rewriteScheduled && !rewriteLimited()) {
             rewriteBackground();
         }
-        if (state == ON && rewrite == null && config.autoAofRewritePercentage() > 0
+        if (state == ON && !engine.rdb().childActive() && config.autoAofRewritePercentage() > 0
                 && currentSize > config.autoAofRewriteMinSize()) {
             long base = rewriteBaseSize != 0 ? rewriteBaseSize : 1;
             long growth = (currentSize * 100 / base) - 100;
@@ -1022,7 +1110,15 @@ public final class Aof implements Propagator {
             return e.getMessage();
         }
         deleteHistoryFiles();
-        int ret = loadFiles();
+        // the replayed commands run inside DEBUG's call: nothing of them may reach the AOF (or DEBUG's effects batch)
+        io.cinnabar.server.db.Propagator propagator = engine.keyspace().propagator();
+        engine.keyspace().propagator(io.cinnabar.server.db.Propagator.NONE);
+        int ret;
+        try {
+            ret = loadFiles();
+        } finally {
+            engine.keyspace().propagator(propagator);
+        }
         if (ret != AofLoader.OK && ret != AofLoader.EMPTY && ret != AofLoader.TRUNCATED
                 && ret != AofLoader.NOT_EXIST) {
             return lastFailure;
@@ -1046,8 +1142,8 @@ public final class Aof implements Propagator {
         sb.append("aof_last_bgrewrite_status:").append(lastBgrewriteOk ? "ok" : "err").append("\r\n");
         line(sb, "aof_rewrites", rewrites);
         line(sb, "aof_rewrites_consecutive_failures", consecutiveFailures);
-        sb.append("aof_last_write_status:").append(w == null || w.writeError == null ? "ok" : "err").append("\r\n");
-        line(sb, "aof_last_cow_size", 0);
+        sb.append("aof_last_write_status:").append(writeError() == null ? "ok" : "err").append("\r\n");
+        line(sb, "aof_last_cow_size", lastCowSize);
         line(sb, "module_fork_in_progress", 0);
         line(sb, "module_fork_last_cow_size", 0);
         if (config.appendonly()) {
@@ -1064,10 +1160,18 @@ public final class Aof implements Propagator {
         sb.append(name).append(':').append(v).append("\r\n");
     }
 
-    /** The last write failed (aof_last_write_status:err): writes are refused with MISCONF meanwhile. */
+    /**
+     * The last write or fsync of the AOF failed (aof_last_write_status:err, or the background fsync's status) and
+     * none has succeeded since: strerror's text, null when all is well or the AOF is off. Writes are refused with
+     * MISCONF meanwhile (writeCommandsDeniedByDiskError).
+     */
     public String writeError() {
         AofWriter w = writer;
-        return w == null ? null : w.writeError;
+        if (w == null || state == OFF) {
+            return null;
+        }
+        String e = w.writeError;
+        return e != null ? e : w.fsyncError;
     }
 
     static byte[] ascii(String s) {

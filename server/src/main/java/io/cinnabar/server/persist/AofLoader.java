@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
+import io.cinnabar.server.script.FunctionLibraries;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +17,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Replays one AOF file (base or incr) as loadSingleAppendOnlyFile in Redis 7.0.15's aof.c (BSD-3-Clause, see
- * NOTICE): an RDB preamble when the file starts with {@code REDIS}, then RESP commands run through the normal
+ * NOTICE): an RDB preamble when the file starts with {@code REDIS} (read by {@link RdbLoader}), then RESP commands run through the normal
  * dispatcher as a fake client that is never answered and never blocks, {@code #} annotation lines skipped. A
  * short read at the end is a truncated tail: with aof-load-truncated the file is cut back to the last whole
  * command (or to before an unfinished MULTI) and loading goes on, otherwise it fails naming the file and offset.
@@ -30,14 +32,6 @@ final class AofLoader {
     static final int TRUNCATED = 5;
     /** AOF_ANNOTATION_LINE_MAX_LEN: fgets' buffer. */
     private static final int LINE_MAX = 1024;
-
-    /** Loads an RDB preamble from {@code in} into the keyspace: installed by the RDB loader's owner. */
-    interface PreambleLoader {
-        void load(Engine engine, InputStream in) throws IOException;
-    }
-
-    /** The RDB loader for preambles and .rdb base files, once one exists; null until then. */
-    static PreambleLoader preambleLoader;
 
     private final Engine engine;
     private final Path dir;
@@ -171,47 +165,35 @@ final class AofLoader {
         if (size == 0) {
             return EMPTY;
         }
+        long validUpTo = 0;
+        long validBeforeMulti = 0;
+        long tailFrom = 0;
+        if (startsWithRdb(path)) {
+            boolean oldStyle = name.equals(engine.config().appendfilename());
+            engine.log().notice(oldStyle ? "Reading RDB preamble from AOF file..."
+                    : "Reading RDB base file on AOF loading...");
+            try {
+                tailFrom = loadRdb(path, size);
+            } catch (IOException | RuntimeException | FunctionLibraries.LibraryError e) {
+                failure = "bad RDB " + (oldStyle ? "preamble" : "base file") + " in " + name + ": "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage());
+                warn("Error reading the RDB " + (oldStyle ? "preamble of the AOF file " : "base file ") + name
+                        + ", AOF loading aborted");
+                return FAILED;
+            }
+            if (oldStyle) {
+                engine.log().notice("Reading the remaining AOF tail...");
+            }
+            validUpTo = tailFrom;
+        }
         ByteBuf scratch = Unpooled.buffer(256);
         Client fake = new Client(0, engine, null, new ReplyWriter(scratch));
         fake.authenticated = true;
         fake.denyBlocking = true;
-        long validUpTo = 0;
-        long validBeforeMulti = 0;
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-            in.mark(5);
-            byte[] sig = new byte[5];
-            int got = in.readNBytes(sig, 0, 5);
-            in.reset();
-            Reader r;
-            if (got == 5 && sig[0] == 'R' && sig[1] == 'E' && sig[2] == 'D' && sig[3] == 'I' && sig[4] == 'S') {
-                boolean oldStyle = name.equals(engine.config().appendfilename());
-                engine.log().notice(oldStyle ? "Reading RDB preamble from AOF file..."
-                        : "Reading RDB base file on AOF loading...");
-                if (preambleLoader == null) {
-                    failure = "the file " + name + " starts with an RDB preamble and this build has no RDB loader";
-                    warn("Error reading the RDB " + (oldStyle ? "preamble of the AOF file " : "base file ") + name
-                            + ", AOF loading aborted");
-                    return FAILED;
-                }
-                CountingInput counting = new CountingInput(in);
-                try {
-                    preambleLoader.load(engine, counting);
-                } catch (IOException e) {
-                    failure = "bad RDB " + (oldStyle ? "preamble" : "base file") + " in " + name + ": "
-                            + e.getMessage();
-                    warn("Error reading the RDB " + (oldStyle ? "preamble of the AOF file " : "base file ") + name
-                            + ", AOF loading aborted");
-                    return FAILED;
-                }
-                if (oldStyle) {
-                    engine.log().notice("Reading the remaining AOF tail...");
-                }
-                r = new Reader(in);
-                r.offset = counting.count;
-                validUpTo = counting.count;
-            } else {
-                r = new Reader(in);
-            }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+             InputStream in = Channels.newInputStream(channel.position(tailFrom))) {
+            Reader r = new Reader(in);
+            r.offset = tailFrom;
             byte[] line = new byte[LINE_MAX];
             while (true) {
                 long commandStart = r.offset;
@@ -285,6 +267,39 @@ final class AofLoader {
         }
     }
 
+    /** The file's first five bytes are {@code REDIS}: an RDB base or an old-style AOF with an RDB preamble. */
+    private static boolean startsWithRdb(Path path) throws IOException {
+        byte[] sig = new byte[5];
+        int got;
+        try (InputStream in = Files.newInputStream(path)) {
+            got = in.readNBytes(sig, 0, 5);
+        }
+        return got == 5 && sig[0] == 'R' && sig[1] == 'E' && sig[2] == 'D' && sig[3] == 'I' && sig[4] == 'S';
+    }
+
+    /**
+     * rdbLoadRio with RDBFLAGS_AOF_PREAMBLE: the RDB part goes straight into the keyspace (which is empty, or holds
+     * what earlier files of the manifest loaded), keys already expired included, as Redis keeps them for a
+     * preamble; function libraries are created. Returns the offset just past the RDB's checksum, where the command
+     * tail starts: the loader reads ahead in chunks, so the tail is read from a stream of its own from there.
+     */
+    private long loadRdb(Path path, long size) throws IOException, FunctionLibraries.LibraryError {
+        io.cinnabar.server.db.Keyspace keyspace = engine.keyspace();
+        RdbInput in;
+        RdbLoader.Result result;
+        try (InputStream stream = Files.newInputStream(path)) {
+            in = new RdbInput(stream);
+            result = RdbLoader.load(in, keyspace, engine.config(), engine.clock().millis(), false, engine.log(),
+                    size);
+        }
+        if (!result.libraries.isEmpty()) {
+            engine.scripts().functions().installLoaded(result.libraries, true, true);
+        }
+        engine.log().notice("Done loading RDB, keys loaded: " + result.keysLoaded + ", keys expired: "
+                + result.keysExpired + ".");
+        return in.offset();
+    }
+
     private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
 
     private int formatError(String name, long offset, String what) {
@@ -313,39 +328,5 @@ final class AofLoader {
         failure = "unexpected end of file reading the append only file " + name + ": the command at offset " + at
                 + " is cut short (the last whole command ends at offset " + validUpTo + ")";
         return FAILED;
-    }
-
-    /** Counts what the RDB loader consumed, so the command tail's offsets are the file's. */
-    private static final class CountingInput extends java.io.FilterInputStream {
-        long count;
-
-        CountingInput(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long k = super.skip(n);
-            count += k;
-            return k;
-        }
     }
 }

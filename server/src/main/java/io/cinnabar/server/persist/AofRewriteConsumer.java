@@ -293,14 +293,4 @@ public final class AofRewriteConsumer implements SnapshotConsumer {
     public void aborted(String why) {
         sink.aborted(why);
     }
-
-    /** Interim driver until the point-in-time Snapshotter is in: every key of every database, now. */
-    static void iterateAll(io.cinnabar.server.db.Keyspace keyspace, SnapshotConsumer consumer) {
-        for (int i = 0; i < keyspace.count(); i++) {
-            io.cinnabar.server.db.Database d = keyspace.db(i);
-            int id = i;
-            d.forEach(e -> consumer.key(id, e.key, e.value, e.expireAt, e.lru));
-        }
-        consumer.finished();
-    }
 }

@@ -50,6 +50,8 @@ final class AofWriter {
     private long lastChunkNanos;
     private volatile boolean fsyncSleeping;
     private volatile boolean stopping;
+    /** The AOF is being turned off or closed: a write or fsync failing again is given up instead of retried. */
+    private volatile boolean abandon;
     private FileChannel channel;
 
     /** appendfsync, set by the executor (CONFIG SET takes effect on the next batch). */
@@ -62,8 +64,10 @@ final class AofWriter {
     volatile int fsyncPending;
     /** aof_delayed_fsync. */
     volatile long delayedFsync;
-    /** The last write or fsync failed and has not succeeded since (aof_last_write_status:err). */
+    /** The last write failed and none has succeeded since (aof_last_write_status): strerror's text. */
     volatile String writeError;
+    /** The last fsync failed and none has succeeded since (aof_bio_fsync_status): strerror's text. */
+    volatile String fsyncError;
     /** The executor has replies waiting for {@link #durable}: tell it each time durable moves. */
     volatile boolean wantDurable;
 
@@ -108,6 +112,9 @@ final class AofWriter {
      * rewrite's start under always: Redis's flushAppendOnlyFile(1) plus fsync).
      */
     void drainAndSync() {
+        if (!abandon && (writeError != null || fsyncError != null)) {
+            return; // the disk fails: what is queued stays queued and is tried again (flushAppendOnlyFile(1) fails)
+        }
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         offer((Runnable) () -> {
             try {
@@ -122,6 +129,8 @@ final class AofWriter {
 
     /** Executor: writes and fsyncs what is queued, closes the file and ends the threads. */
     void stop() {
+        abandon = true; // a failing disk does not keep the executor waiting: what cannot be written is dropped
+        LockSupport.unpark(thread);
         drainAndSync();
         stopping = true;
         LockSupport.unpark(thread);
@@ -210,12 +219,7 @@ final class AofWriter {
             }
         } else if (policy == FSYNC_ALWAYS && unsyncedFrom >= 0) {
             // switched from everysec to always with written but unsynced data (flushAppendOnlyFile's try_fsync)
-            try {
-                channel.force(false);
-                unsyncedFrom = -1;
-            } catch (IOException e) {
-                writeError = e.getMessage();
-            }
+            fsyncUntilDone();
         }
         boolean busy = policy != FSYNC_ALWAYS && System.nanoTime() - lastChunkNanos < 1_000_000_000L;
         sleeping = true;
@@ -252,16 +256,14 @@ final class AofWriter {
         }
         long end = batch.get(batch.size() - 1).end;
         while (true) {
+            long left = bytes;
             try {
-                long left = bytes;
                 while (left > 0) {
                     left -= channel.write(buffers);
                 }
                 fileSize += bytes;
                 written += bytes;
-                if (policyNow == FSYNC_ALWAYS) {
-                    channel.force(false);
-                } else if (unsyncedFrom < 0) {
+                if (unsyncedFrom < 0) {
                     unsyncedFrom = fileSize - bytes;
                 }
                 if (writeError != null) {
@@ -270,10 +272,20 @@ final class AofWriter {
                 }
                 break;
             } catch (IOException e) {
+                // a short write is reported as ENOSPC, as flushAppendOnlyFile does
+                String why = left < bytes ? "No space left on device" : reason(e);
                 if (writeError == null) {
-                    log.accept("Error writing to the AOF file: " + e.getMessage());
+                    log.accept((left < bytes ? "Short write while writing to the AOF file: " : "Error writing to the "
+                            + "AOF file: ") + why);
+                    if (policyNow == FSYNC_ALWAYS) {
+                        // Redis exits here ("Can't recover from AOF write error when the AOF fsync policy is
+                        // 'always'"); an embedded server must not end its JVM: writes are refused with MISCONF and
+                        // the replies of what was fed wait until the write succeeds on a later try
+                        log.accept("AOF write error under appendfsync always: writes are refused (MISCONF) and "
+                                + "replies waiting for the AOF stay held until it can be written again");
+                    }
                 }
-                writeError = e.getMessage();
+                writeError = why;
                 try {
                     channel.truncate(fileSize); // no partial command stays in the file
                     channel.position(fileSize);
@@ -284,9 +296,15 @@ final class AofWriter {
                     b.rewind();
                 }
                 LockSupport.parkNanos(this, 1_000_000_000L); // tried again each second, as serverCron
-                if (stopping) {
+                if (stopping || abandon) {
                     return;
                 }
+            }
+        }
+        if (policyNow == FSYNC_ALWAYS) {
+            fsyncUntilDone();
+            if (unsyncedFrom >= 0) {
+                return; // given up (stopping): durable does not move
             }
         }
         durable = end;
@@ -302,6 +320,42 @@ final class AofWriter {
         if (wantDurable) {
             durableListener.run();
         }
+    }
+
+    /**
+     * fsync under always, tried again each second until it succeeds: Redis exits on this error ("Can't persist AOF
+     * for fsync error when the AOF fsync policy is 'always'"); here writes are refused with MISCONF meanwhile and
+     * the replies waiting for these bytes stay held. A later successful fsync may not cover pages the kernel
+     * already dropped after the failure (Linux marks them clean), which is why Redis gives up; the log says so.
+     */
+    private void fsyncUntilDone() {
+        while (true) {
+            try {
+                channel.force(false);
+                unsyncedFrom = -1;
+                if (fsyncError != null) {
+                    log.accept("AOF fsync error looks solved (data written before the error may not be on disk), "
+                            + "Redis can write again.");
+                    fsyncError = null;
+                }
+                return;
+            } catch (IOException e) {
+                if (fsyncError == null) {
+                    log.accept("Can't persist AOF for fsync error when the AOF fsync policy is 'always': "
+                            + reason(e) + ". Writes are refused (MISCONF) until an fsync succeeds.");
+                }
+                fsyncError = reason(e);
+                LockSupport.parkNanos(this, 1_000_000_000L);
+                if (stopping || abandon) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** strerror's text: Java's message for a failed write or fsync is it. */
+    static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private void startBackgroundFsync(long nowSecond) {
@@ -362,10 +416,14 @@ final class AofWriter {
             try {
                 if (job[0].isOpen()) {
                     job[0].force(false);
+                    if (job[1] == null && fsyncError != null) {
+                        fsyncError = null; // aof_bio_fsync_status back to ok
+                        log.accept("AOF fsync error looks solved, Redis can write again.");
+                    }
                 }
             } catch (IOException e) {
-                writeError = e.getMessage();
-                log.accept("Fail to fsync the AOF file: " + e.getMessage());
+                fsyncError = reason(e);
+                log.accept("Fail to fsync the AOF file: " + reason(e));
             }
             if (job[1] != null) {
                 closeQuietly(job[1]);

@@ -63,8 +63,6 @@ public final class RdbPersistence {
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
     private Job job;
-    /** Another snapshot (an AOF rewrite) running, which a save must wait for: there is one snapshot at a time. */
-    private Snapshotter other;
     private String saveParamsOf;
     private long[] saveParams = new long[0];
 
@@ -126,17 +124,17 @@ public final class RdbPersistence {
         return job != null;
     }
 
-    /** A snapshot or a background save is running: hasActiveChildProcess. */
+    /**
+     * hasActiveChildProcess: a background save or an AOF rewrite is running (its snapshot or its file writing).
+     * There is one keyspace snapshot at a time, as Redis has one child.
+     */
     public boolean childActive() {
-        return job != null || (other != null && !other.ended());
+        return job != null || aofRewriting();
     }
 
-    /**
-     * Registers another snapshot (the AOF rewrite's) so that saves wait for it; null when it ended. There is one
-     * keyspace snapshot at a time.
-     */
-    public void otherSnapshot(Snapshotter s) {
-        other = s;
+    private boolean aofRewriting() {
+        Aof aof = engine.aof();
+        return aof != null && aof.rewriteInProgress();
     }
 
     /**
@@ -147,6 +145,20 @@ public final class RdbPersistence {
         return !lastBgsaveOk && setting("stop-writes-on-bgsave-error").equals("yes") && hasSaveParams();
     }
 
+    /**
+     * writeCommandsDeniedByDiskError with writeCommandsGetDiskErrorMessage: the error text (without its '-') write
+     * commands, PING and scripts' writes get, or null. A failed BGSAVE first (stop-writes-on-bgsave-error), then a
+     * failed AOF write or fsync while appendonly is on.
+     */
+    public String writeDenial() {
+        if (writesDenied()) {
+            return MISCONF;
+        }
+        Aof aof = engine.aof();
+        String aofError = aof == null ? null : aof.writeError();
+        return aofError == null ? null : "MISCONF Errors writing to the AOF file: " + aofError;
+    }
+
     // ---- SAVE ----
 
     /** Makes way for a synchronous save: a running snapshot (an AOF rewrite, a BGSAVE) gives its remaining keys now. */
@@ -154,8 +166,8 @@ public final class RdbPersistence {
         if (job != null && !job.snapshotter.ended()) {
             job.snapshotter.runToEnd();
         }
-        if (other != null && !other.ended()) {
-            other.runToEnd();
+        if (engine.aof() != null) {
+            engine.aof().finishRunningSnapshot();
         }
     }
 
@@ -197,9 +209,15 @@ public final class RdbPersistence {
         return null;
     }
 
-    private RdbSnapshotWriter newRdbWriter(RdbFileWriter writer, boolean aofBase) {
-        return new RdbSnapshotWriter(writer, setting("rdbcompression").equals("yes"), keyspace, idleInFile(),
+    /** The RDB frame writer with this server's settings: dump files, and AOF bases ({@code aofBase}). */
+    RdbSnapshotWriter newRdbWriter(RdbSnapshotWriter.ChunkSink sink, boolean aofBase) {
+        return new RdbSnapshotWriter(sink, setting("rdbcompression").equals("yes"), keyspace, idleInFile(),
                 aofBase, Engine.usedMemory(), engine.clock().millis() / 1000, libraryCodes());
+    }
+
+    /** rdbchecksum: the CRC-64 after EOF, or 0. */
+    boolean checksumEnabled() {
+        return setting("rdbchecksum").equals("yes");
     }
 
     /** The function libraries' code, for FUNCTION2 records. */
@@ -471,13 +489,18 @@ public final class RdbPersistence {
     /** INFO persistence's RDB fields, from loading to rdb_last_load_keys_loaded, in 7.0's order. */
     public void info(StringBuilder sb) {
         Job j = job;
-        Snapshotter s = j != null ? j.snapshotter : (other != null && !other.ended() ? other : null);
+        Aof aof = engine.aof();
+        boolean rewriting = j == null && aof != null && aof.rewriteInProgress();
+        // as Redis's child info: the figures of whichever child runs, the RDB save's or the AOF rewrite's
+        Snapshotter s = j != null ? j.snapshotter : rewriting ? aof.runningSnapshot() : null;
         long processed = s == null ? 0 : s.keysProcessed();
         long total = s == null ? 0 : s.keysTotal();
+        long peak = j != null ? j.writer.peakBytes() : rewriting ? aof.rewritePeakBytes() : 0;
+        long pending = j != null ? j.writer.pendingBytes() : rewriting ? aof.rewritePendingBytes() : 0;
         line(sb, "loading", "0");
         line(sb, "async_loading", "0");
-        line(sb, "current_cow_peak", j == null ? "0" : Long.toString(j.writer.peakBytes()));
-        line(sb, "current_cow_size", j == null ? "0" : Long.toString(j.writer.pendingBytes()));
+        line(sb, "current_cow_peak", Long.toString(peak));
+        line(sb, "current_cow_size", Long.toString(pending));
         line(sb, "current_cow_size_age", "0");
         line(sb, "current_fork_perc", String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : processed * 100.0 / total));
         line(sb, "current_save_keys_processed", Long.toString(processed));

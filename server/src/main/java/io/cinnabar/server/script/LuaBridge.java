@@ -589,6 +589,16 @@ final class LuaBridge {
             return fail("Write commands are not allowed from read-only scripts.", raise);
         }
         if (cmd.has(CommandFlags.WRITE)) {
+            // scriptVerifyWriteCommandAllow: a failed BGSAVE or AOF write refuses the script's writes too
+            String denial = engine.rdb().writeDenial();
+            if (denial != null) {
+                LuaTable error = LuaReplies.errorTable(denial);
+                if (raise) {
+                    lastErrorLine = hook.currentLine();
+                    throw new LuaError(error);
+                }
+                return error;
+            }
             runner.wrote();
         }
         scratch.clear();

@@ -45,7 +45,7 @@ class RdbBgsaveTest {
     }
 
     /** Writes of every kind to existing, deleted and new keys (the codec's types too once they serialize). */
-    private static String[] randomWrite(SplittableRandom r, int keys) {
+    static String[] randomWrite(SplittableRandom r, int keys) {
         String key = "k:" + r.nextInt(keys * 2);
         String other = "k:" + r.nextInt(keys * 2);
         int kind = r.nextInt(26);

@@ -9,12 +9,12 @@ import java.util.SplittableRandom;
  * Random data sets for the RDB tests, written with commands: strings (int, short, LZF-compressible, binary), hashes,
  * lists, sets, sorted sets and streams, small and large encodings, with and without expiry, in several databases.
  */
-final class RdbDataSets {
+public final class RdbDataSets {
     private RdbDataSets() {
     }
 
     /** Commands that build a data set of about {@code keys} keys. */
-    static List<String[]> commands(long seed, int keys) {
+    public static List<String[]> commands(long seed, int keys) {
         SplittableRandom r = new SplittableRandom(seed);
         List<String[]> out = new ArrayList<>();
         int db = 0;
@@ -93,7 +93,7 @@ final class RdbDataSets {
     }
 
     /** Sends the commands pipelined and reads every reply. */
-    static void load(RespClient c, List<String[]> commands) {
+    public static void load(RespClient c, List<String[]> commands) {
         int batch = 0;
         for (String[] cmd : commands) {
             c.send(RespClient.encode(cmd));
