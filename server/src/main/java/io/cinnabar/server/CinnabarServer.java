@@ -271,9 +271,19 @@ public final class CinnabarServer implements AutoCloseable {
             }
         }
         running = false;
-        engine.close();
-        net.stop();
-        stopped.countDown();
+        // whatever fails while closing, the listeners stop and awaitStop returns: a launcher stopped half-way (its
+        // data released, its port still open, the JVM kept alive by the event loop) was seen once after a SIGTERM
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            engine.log().warning("Error closing the server: " + e);
+        } finally {
+            try {
+                net.stop();
+            } finally {
+                stopped.countDown();
+            }
+        }
     }
 
     private static void joinUninterruptibly(Thread thread) {
