@@ -457,7 +457,7 @@ public final class Engine {
     }
 
     /** sdscatrepr: a quoted string with C escapes for non-printable bytes. */
-    static void appendRepr(StringBuilder sb, byte[] s) {
+    public static void appendRepr(StringBuilder sb, byte[] s) {
         sb.append('"');
         for (byte b : s) {
             int c = b & 0xff;

@@ -174,7 +174,8 @@ public final class AofManifest {
     private static void formatLine(StringBuilder sb, Info ai) {
         sb.append("file ");
         if (needsRepr(ai.name)) {
-            repr(sb, ai.name);
+            // names are held one char per byte (ISO-8859-1), as the manifest is read
+            io.cinnabar.server.exec.Engine.appendRepr(sb, ai.name.getBytes(StandardCharsets.ISO_8859_1));
         } else {
             sb.append(ai.name);
         }
@@ -192,30 +193,6 @@ public final class AofManifest {
         return false;
     }
 
-    /** sdscatrepr. */
-    static void repr(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 32 && c < 127) {
-                        sb.append(c);
-                    } else {
-                        sb.append(String.format("\\x%02x", (int) c & 0xff));
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
 
     // ---- reading ----
 
