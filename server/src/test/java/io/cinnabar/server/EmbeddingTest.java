@@ -28,7 +28,7 @@ class EmbeddingTest {
         int port = server.port();
         try (RespClient c = new RespClient(port)) {
             assertEquals("+PONG\r\n", c.call("PING"));
-            assertEquals(":1\r\n", c.call("EVAL", "return 1", "0")); // the script thread too
+            assertEquals(":1\r\n", c.call("EVAL", "return 1", "0"));
         }
         server.close();
         java.util.Set<Thread> left = cinnabarThreads();

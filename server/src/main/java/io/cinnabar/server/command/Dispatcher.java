@@ -32,6 +32,8 @@ public final class Dispatcher {
     private final CommandSpec reset;
     private final CommandSpec evalRo;
     private final CommandSpec evalshaRo;
+    /** EVAL, EVALSHA, their _RO forms, FCALL and FCALL_RO: the commands that run a script. */
+    private final CommandSpec[] scriptCalls;
     private final io.cinnabar.server.pubsub.Tracking tracking;
     /** What one top-level command propagates, wrapped in MULTI/EXEC when more than one (reused). */
     private final io.cinnabar.server.db.EffectsBatch commandEffects = new io.cinnabar.server.db.EffectsBatch();
@@ -50,6 +52,8 @@ public final class Dispatcher {
         this.reset = table.byFullName("reset");
         this.evalRo = table.byFullName("eval_ro");
         this.evalshaRo = table.byFullName("evalsha_ro");
+        this.scriptCalls = new CommandSpec[] {table.byFullName("eval"), table.byFullName("evalsha"), evalRo, evalshaRo,
+            table.byFullName("fcall"), table.byFullName("fcall_ro")};
         this.tracking = engine.tracking();
     }
 
@@ -168,9 +172,39 @@ public final class Dispatcher {
             c.reply.raw(TransactionCommands.QUEUED);
             return Result.DONE;
         }
+        if (startsScriptInSocketCallback(c, cmd)) {
+            // a script that ran long could not serve the other clients from inside the event loop's socket
+            // dispatch (it is not reentrant): the command runs from a task instead, the client's input held
+            c.waitingForScript = true;
+            io.cinnabar.server.exec.Connection connection = c.connection();
+            engine.executor().execute(() -> {
+                c.waitingForScript = false;
+                connection.resume();
+            });
+            return Result.POSTPONED;
+        }
         keyspace.now = now;
         invoke(c, cmd);
         return Result.DONE;
+    }
+
+    private boolean startsScriptInSocketCallback(Client c, CommandSpec cmd) {
+        if (!cmd.has(CommandFlags.NOSCRIPT) || c.connection() == null || config.busyReplyThreshold() <= 0) {
+            return false;
+        }
+        io.cinnabar.server.exec.IoLoop loop = engine.ioLoop();
+        if (loop == null || !loop.inIo()) {
+            return false;
+        }
+        if (cmd == exec) {
+            return c.inMulti() && c.multi().anyHas(CommandFlags.NOSCRIPT); // script calls have it (a few others too)
+        }
+        for (CommandSpec script : scriptCalls) {
+            if (cmd == script) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final io.cinnabar.server.error.ErrorReply MISCONF =

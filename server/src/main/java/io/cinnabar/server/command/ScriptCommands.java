@@ -58,54 +58,20 @@ final class ScriptCommands {
     }
 
     /**
-     * Runs a prepared EVAL script or function. Past busy-reply-threshold the executor goes back to the network
-     * (BUSY for the others, SCRIPT KILL or FUNCTION KILL, SHUTDOWN NOSAVE) until the script ends.
+     * Runs a prepared EVAL script or function here, to its end. Past busy-reply-threshold its hook serves the
+     * other clients (BUSY, SCRIPT KILL or FUNCTION KILL, SHUTDOWN NOSAVE) meanwhile; the caller's own input waits.
      */
     static void run(Client c, ScriptRunner.Run run) {
         // a script's writes are propagated one by one as they happen (effects replication), never the call itself
         c.propagationHandled(true);
-        Engine engine = c.engine;
-        Scripting scripts = engine.scripts();
-        if (scripts.runWithin(run, engine.config().busyReplyThreshold())) {
-            scripts.deliver(c, run);
-            return;
-        }
-        engine.log().warning("Slow script detected: still in execution after "
-                + engine.config().busyReplyThreshold() + " milliseconds. You can try killing the script using the "
-                + (run.eval() ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name() + ".");
-        engine.enterScriptBusy(run.eval());
+        Scripting scripts = c.engine.scripts();
         c.waitingForScript = true;
-        run.future().whenComplete((ignored, failure) -> {
-            try {
-                engine.executor().execute(() -> {
-                    // the command goes on for client tracking (NOLOOP, invalidations after the reply)
-                    Client previous = engine.tracking().enter(c);
-                    try {
-                        scripts.deliver(c, run);
-                        c.waitingForScript = false;
-                        Runnable rest = c.takeScriptContinuation();
-                        if (rest != null) {
-                            rest.run(); // the EXEC around the script goes on, still atomically
-                        }
-                    } finally {
-                        engine.tracking().leave(c, previous, true); // nothing yet if it met another slow script
-                    }
-                    if (c.waitingForScript) {
-                        return; // met another slow script
-                    }
-                    engine.leaveScriptBusy();
-                    if (engine.blocked().hasReady()) {
-                        engine.blocked().serveReady(); // the script's (or EXEC's) pushes serve waiters now
-                    }
-                    if (c.connection() != null) {
-                        c.connection().flushSoon();
-                        c.connection().continueInput();
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                // the server stopped while the script ran
-            }
-        });
+        try {
+            scripts.run(run);
+        } finally {
+            c.waitingForScript = false;
+        }
+        scripts.deliver(c, run);
     }
 
     static void load(Client c) {

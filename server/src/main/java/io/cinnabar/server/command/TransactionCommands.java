@@ -75,12 +75,8 @@ final class TransactionCommands {
         new Run(c).start();
     }
 
-    /**
-     * One EXEC in progress. It normally runs to the end at once; a script inside it that passes
-     * busy-reply-threshold suspends it (the executor goes back to answering BUSY) and it goes on from the next
-     * command when the script is over, as Redis's EXEC goes on after its script.
-     */
-    private static final class Run implements Runnable {
+    /** One EXEC: its commands run at once, with one time snapshot, their writes propagated as one batch. */
+    private static final class Run {
         private final Client c;
         private final MultiState transaction;
         private final byte[][] argv;
@@ -88,8 +84,6 @@ final class TransactionCommands {
         private final Keyspace keyspace;
         private final Propagator target;
         private final EffectsBatch effects;
-        private final long now;
-        private int next;
 
         Run(Client c) {
             this.c = c;
@@ -99,66 +93,41 @@ final class TransactionCommands {
             this.keyspace = c.engine.keyspace();
             this.target = keyspace.propagator();
             this.effects = target.active() ? new EffectsBatch() : null;
-            this.now = keyspace.now;
         }
 
         void start() {
             c.unwatch(); // a transaction that runs watches nothing more (and the keys are not dirty: checked above)
             c.reply.array(transaction.count());
-            runFrom();
-        }
-
-        /** The rest of the transaction, after a slow script inside it ended. */
-        @Override
-        public void run() {
-            ByteBuf out = c.reply.buffer();
-            boolean gone = out.refCnt() == 0; // the client left while its script ran: finish the writes anyway
-            if (gone) {
-                c.reply.buffer(Unpooled.buffer());
-            }
-            keyspace.now = now;
-            try {
-                runFrom();
-            } finally {
-                if (gone) {
-                    c.reply.buffer().release();
-                    c.reply.buffer(out);
-                }
-            }
-        }
-
-        private void runFrom() {
             if (effects != null) {
                 keyspace.propagator(effects);
             }
             c.denyBlocking(true);
             Dispatcher dispatcher = c.engine.dispatcher();
-            boolean suspended = false;
+            ByteBuf sink = null;
             try {
-                while (next < transaction.count()) {
-                    int i = next++;
+                for (int i = 0; i < transaction.count(); i++) {
+                    if (sink == null && c.reply.buffer().refCnt() == 0) {
+                        // the client left while a slow script in it served the sockets: the writes still happen
+                        sink = Unpooled.buffer();
+                        c.reply.buffer(sink);
+                    }
                     byte[][] queued = transaction.argv(i);
                     c.argv = queued;
                     c.argc = queued.length;
                     dispatcher.callQueued(c, transaction.command(i));
-                    if (c.waitingForScript) {
-                        // the script thread owns the keyspace (and puts our batch back as the propagator when done)
-                        suspended = true;
-                        c.continueAfterScript(this);
-                        return;
-                    }
                 }
             } finally {
                 c.denyBlocking(false);
                 c.argv = argv;
                 c.argc = argc;
                 c.propagationHandled(true); // the EXEC itself is never propagated: its commands' writes are
-                if (!suspended) {
-                    if (effects != null) {
-                        keyspace.propagator(target);
-                    }
-                    finish();
+                if (effects != null) {
+                    keyspace.propagator(target);
                 }
+                if (sink != null) {
+                    sink.release();
+                }
+                finish();
             }
         }
 

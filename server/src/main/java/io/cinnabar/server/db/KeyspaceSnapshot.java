@@ -16,7 +16,7 @@ package io.cinnabar.server.db;
  * during the snapshot.
  *
  * <p>When the snapshot ends, finished or abandoned, every live entry carries the current mark, which the next
- * snapshot flips. Not thread-safe: owned by the executor (or the script thread while it owns the keyspace).
+ * snapshot flips. Not thread-safe: owned by the executor.
  */
 public final class KeyspaceSnapshot {
     /** Receives each key of the snapshot. The value must be serialized before returning. */

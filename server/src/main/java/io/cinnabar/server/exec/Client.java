@@ -285,21 +285,6 @@ public final class Client {
         }
     }
 
-    /** What goes on once this client's slow script ends (the rest of its EXEC), or null. */
-    private Runnable scriptContinuation;
-
-    /** The client's script passed busy-reply-threshold inside EXEC: the rest of the EXEC runs after it. */
-    public void continueAfterScript(Runnable rest) {
-        scriptContinuation = rest;
-    }
-
-    /** The continuation set by {@link #continueAfterScript}, once. */
-    public Runnable takeScriptContinuation() {
-        Runnable rest = scriptContinuation;
-        scriptContinuation = null;
-        return rest;
-    }
-
     /** CLIENT_PUBSUB: subscribed to a channel, pattern or shard channel (RESP2 then limits the commands). */
     public boolean subscribed() {
         return subscriptions != null && subscriptions.any();

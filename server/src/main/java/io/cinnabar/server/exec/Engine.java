@@ -59,14 +59,13 @@ public final class Engine {
             "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
     private final List<Runnable> afterScript = new ArrayList<>();
     /**
-     * The effects queue: what a script produces for other clients (MONITOR lines today) while it runs on the script
-     * thread, which owns the keyspace but not the clients. The executor drains it when the script has ended; the
-     * hand-off between the two threads orders the accesses, so it needs no lock.
+     * The effects queue: what a script produces for other clients (MONITOR lines today) while it runs, sent when it
+     * has ended.
      */
     private final List<byte[]> scriptMonitorLines = new ArrayList<>();
-    /** A script runs on the script thread (set and cleared by the executor around the hand-off). */
+    /** A script runs (or a library's load-time code). */
     private boolean scriptRunning;
-    /** Whether anyone was monitoring when the script started: the script thread must not read the monitor list. */
+    /** Whether anyone was monitoring when the script started (a slow one may serve a new MONITOR meanwhile). */
     private boolean monitorsAtScriptStart;
     private io.cinnabar.server.script.Scripting scripts;
     private long pauseEndMillis;
@@ -212,6 +211,11 @@ public final class Engine {
         this.executor = executor;
     }
 
+    /** The event loop under the executor, for a script past busy-reply-threshold; null without a network. */
+    public IoLoop ioLoop() {
+        return executor instanceof IoLoop loop ? loop : null;
+    }
+
     public EventExecutor executor() {
         return executor;
     }
@@ -267,7 +271,7 @@ public final class Engine {
         }
     }
 
-    /** A script is about to run on the script thread (executor, before the hand-off). */
+    /** A script is about to run. */
     public void scriptStarting() {
         scriptRunning = true;
         monitorsAtScriptStart = !monitors.isEmpty();
@@ -301,7 +305,7 @@ public final class Engine {
         }
     }
 
-    /** Stops the script thread, if scripts ever ran; what the AOF was fed is written and fsynced. */
+    /** Stops a running script at its next check; what the AOF was fed is written and fsynced. */
     public void close() {
         stopping = true;
         if (executor != null && !executor.isShuttingDown()) {
@@ -367,15 +371,15 @@ public final class Engine {
         return pubSub;
     }
 
-    /** True on the executor (event loop) thread, false on the script thread. */
-    public boolean onExecutorThread() {
-        return executor == null || executor.inEventLoop();
+    /**
+     * False while a script runs: what it does to other clients (a message it publishes, an invalidation) is
+     * {@link #defer deferred} to its end, ahead of its reply, as Redis's replies to them go out after it.
+     */
+    public boolean outsideScript() {
+        return !scriptRunning;
     }
 
-    /**
-     * An effect on other clients produced on the script thread (a published message, say), run by the executor
-     * when the script is over, in the order they were produced.
-     */
+    /** An effect on other clients produced by a running script, run when it is over, in the order produced. */
     public void defer(Runnable effect) {
         synchronized (deferredEffects) {
             deferredEffects.add(effect);
@@ -447,7 +451,7 @@ public final class Engine {
         sb.append("\r\n");
         byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
         if (scriptRunning) {
-            scriptMonitorLines.add(line); // from the script thread: the executor owns the clients' buffers
+            scriptMonitorLines.add(line); // sent when the script ends, before its reply
             return;
         }
         for (Client m : monitors) {
@@ -548,7 +552,7 @@ public final class Engine {
     /** serverCron: runs {@code hz} times a second on the executor. */
     public void cron() {
         if (scriptBusy) {
-            return; // the script thread owns the keyspace
+            return; // a timed-out script owns the keyspace
         }
         if (executorThread == null) {
             executorThread = Thread.currentThread();

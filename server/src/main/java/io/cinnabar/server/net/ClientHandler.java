@@ -75,6 +75,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     private boolean closed;
     /** The client yielded its turn with requests left: {@link #continueTask} is scheduled. */
     private boolean yielded;
+    /** processInput is on the stack (a slow script below it serves the sockets, this one included). */
+    private boolean processing;
     /** More output than the high water mark waits for the socket: requests wait for it to drain. */
     private boolean outputBlocked;
     /** {@link #writableTask} is queued. */
@@ -190,9 +192,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
     }
 
     private void processInput() {
-        if (yielded || outputBlocked || client.closeAsap) {
-            return; // its turn comes from continueTurn or writable
+        if (yielded || outputBlocked || client.closeAsap || processing) {
+            return; // its turn comes from continueTurn or writable; or it is on the stack below a slow script
         }
+        processing = true;
+        try {
+            processInputNow();
+        } finally {
+            processing = false;
+        }
+    }
+
+    private void processInputNow() {
         queryStart = input == null ? 0 : input.readerIndex();
         int sliceEnd = queryStart + INPUT_SLICE;
         spilled = 0;
@@ -221,8 +232,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter implements Connec
             if (!client.parked()) {
                 client.argc = 0; // no command in flight: argv-mem is 0 between commands (a blocked one keeps its)
             }
-            if (client.closeAsap) {
-                break;
+            if (client.closeAsap || input == null) {
+                break; // input is null when the client left while its slow script served the sockets
             }
             if (input.readerIndex() >= sliceEnd || writer.buffer().readableBytes() + spilled >= OUTPUT_SLICE) {
                 yield = input.isReadable(); // requests are left: the other clients first

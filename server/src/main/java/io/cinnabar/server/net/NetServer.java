@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -21,7 +20,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -217,12 +215,7 @@ public final class NetServer {
             // no waiting for the warm-up thread: where both need a class, the JVM has one initialise it
             epoll = Epoll.isAvailable();
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-            DefaultThreadFactory names = new DefaultThreadFactory("cinnabar-executor", false);
-            group = new MultiThreadIoEventLoopGroup(1, runnable -> {
-                Thread t = names.newThread(runnable);
-                threads.add(t);
-                return t;
-            }, io);
+            group = ExecutorLoop.group("cinnabar-executor", threads, io);
             connections = new DefaultChannelGroup("cinnabar-connections", group.next());
             bind(config.bind(), config.port(), config.tcpBacklog());
         } catch (RuntimeException e) {

@@ -121,7 +121,7 @@ public final class Snapshotter {
             return;
         }
         if (engine.scriptBusy()) {
-            schedule(TimeUnit.MILLISECONDS.toNanos(1)); // the script thread owns the keyspace meanwhile
+            schedule(TimeUnit.MILLISECONDS.toNanos(1)); // a timed-out script owns the keyspace meanwhile
             return;
         }
         if (failure == null && throttled.getAsBoolean()) {

@@ -9,8 +9,7 @@ import io.cinnabar.server.exec.Config;
  * Keyspace notifications, as Redis 7.0's notify.c: every change the keyspace write hook reports is published on
  * {@code __keyspace@<db>__:<key>} (the event name as message) and {@code __keyevent@<db>__:<event>} (the key as
  * message) when {@code notify-keyspace-events} selects its class, in that order. Costs one flag test per change
- * when off. Not thread-safe: called where the keyspace is changed (the executor, or the script thread, whose
- * deliveries {@link PubSub} hands back to the executor).
+ * when off. Not thread-safe: executor thread (a running script's deliveries wait for its end in {@link PubSub}).
  */
 public final class KeyspaceNotifier implements KeyspaceListener {
     private static final int KEYSPACE = 1;

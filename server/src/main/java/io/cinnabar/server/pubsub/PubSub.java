@@ -15,9 +15,8 @@ import java.util.Map;
 /**
  * Publish/subscribe, as Redis 7.0's pubsub.c: who listens to which channel, pattern and shard channel, in
  * subscription order, and delivery of messages into the subscribers' reply buffers as push frames (arrays in
- * RESP2). Messages published on the script thread (PUBLISH or a keyspace notification from a script) are counted at
- * once and delivered by the executor when the script is over, since only the executor touches other clients'
- * buffers. Not thread-safe otherwise: executor thread only.
+ * RESP2). Messages published by a script (PUBLISH or a keyspace notification from a script) are counted at once
+ * and delivered when the script is over, ahead of its reply. Not thread-safe: executor thread only.
  */
 public final class PubSub {
     /** The three kinds of subscription, each with its own registry and message names. */
@@ -196,7 +195,7 @@ public final class PubSub {
     }
 
     private void deliver(Client c, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
-        if (!engine.onExecutorThread()) {
+        if (!engine.outsideScript()) {
             engine.defer(() -> deliver(c, kind, pattern, channel, message));
             return;
         }

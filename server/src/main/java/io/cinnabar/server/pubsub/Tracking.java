@@ -34,8 +34,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code tracking-table-max-keys} is enforced before each command and in the cron by invalidating random keys,
  *   with an effort that grows while the table stays over the limit.</li>
  * </ul>
- * Only the executor touches this state; what the script thread reports (its reads and writes) is handed to the
- * executor through {@link Engine#defer}, in order. Not thread-safe.
+ * Only the executor touches this state; what a running script reports (its reads and writes) waits for its end
+ * through {@link Engine#defer}, in order. Not thread-safe.
  */
 public final class Tracking {
     private static final byte[] INVALIDATE = Ascii.bytes("invalidate");
@@ -147,7 +147,7 @@ public final class Tracking {
         if (table.isEmpty() && prefixes.isEmpty()) {
             return;
         }
-        if (!engine.onExecutorThread()) {
+        if (!engine.outsideScript()) {
             // a script's write: its writer is the script's own client, which no BCAST NOLOOP client is
             engine.defer(() -> invalidateKey(key, true, null, true));
             return;
@@ -156,7 +156,7 @@ public final class Tracking {
     }
 
     private void flushed() {
-        if (!engine.onExecutorThread()) {
+        if (!engine.outsideScript()) {
             engine.defer(this::invalidateOnFlush);
             return;
         }
@@ -176,7 +176,7 @@ public final class Tracking {
         if (keys.isEmpty()) {
             return;
         }
-        if (!engine.onExecutorThread()) {
+        if (!engine.outsideScript()) {
             List<byte[]> copies = new ArrayList<>(keys.size());
             for (byte[] k : keys) {
                 copies.add(k.clone());

@@ -66,7 +66,7 @@ final class LuaBridge {
      */
     final java.util.Map<org.luaj.vm2.Prototype, LuaString> loadedSources = new java.util.WeakHashMap<>();
 
-    // state of the running script (script thread)
+    // state of the running script
     private String runningName;
     private boolean readOnly;
     private int resp = 2;
@@ -388,7 +388,7 @@ final class LuaBridge {
 
     // ---- running ----
 
-    /** The script body, on the script thread, which owns the keyspace until it returns. */
+    /** The script body, which owns the keyspace until it returns. */
     void execute(ScriptRunner.Run run) {
         if (evalMode) {
             globals.hostSet("KEYS", run.keys);
@@ -494,12 +494,12 @@ final class LuaBridge {
     }
 
     /**
-     * Runs a library's top-level code with the load-time globals (luaEngineCreate), on the script thread, and
+     * Runs a library's top-level code with the load-time globals (luaEngineCreate), and
      * returns null or the error's text (err_info.msg). Redis stops a load that runs past 500 ms.
      */
     byte[] runLibraryCode(LuaFunction code, long timeoutMillis) {
         byte[][] failure = new byte[1][];
-        runner.runOnScriptThread(() -> {
+        runner.runLoadCode(() -> {
             functionGlobals.loading(true);
             loading = true;
             loadStart = System.nanoTime();
@@ -533,7 +533,7 @@ final class LuaBridge {
 
     /**
      * Refuses a single allocation bigger than a quarter of the heap ("not enough memory"), so one library call
-     * cannot exhaust the JVM; gradual growth ends with an OutOfMemoryError caught on the script thread.
+     * cannot exhaust the JVM; gradual growth ends with an OutOfMemoryError caught where the script runs.
      */
     static void reserve(long bytes) {
         if (bytes > Runtime.getRuntime().maxMemory() / 4) {

@@ -6,16 +6,16 @@ import io.cinnabar.server.exec.Engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 
 /**
  * What Redis's script.c keeps for the one script that runs at a time, EVAL or FCALL alike: the checks made before it
- * starts (scriptPrepareForRun), the thread it runs on, whether it wrote, SCRIPT KILL and FUNCTION KILL, and what
- * FUNCTION STATS reports about it. Not thread-safe: prepared and delivered on the executor, run on the script thread,
- * which owns the keyspace meanwhile; the volatile fields are the ones the executor reads while a slow script runs.
+ * starts (scriptPrepareForRun), whether it wrote, SCRIPT KILL and FUNCTION KILL, what FUNCTION STATS reports about
+ * it, and what happens once it runs past busy-reply-threshold (scriptInterrupt): from then on its instruction hook
+ * serves the sockets between instructions, so the other clients get BUSY and a KILL can reach it. Scripts run on the
+ * executor thread, as in Redis. Not thread-safe: executor thread.
  *
  * <p>Ported from Redis 7.0 (script.c), Copyright (c) 2006-2022 Salvatore Sanfilippo and Redis Ltd., BSD-3-Clause;
  * see NOTICE.
@@ -24,24 +24,30 @@ public final class ScriptRunner {
     static final String SLOW_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
     static final String SLOW_FUNCTION =
             "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+    /** How often a script past busy-reply-threshold serves the sockets (each time costs a system call). */
+    private static final long SERVE_INTERVAL_NANOS = 1_000_000;
 
     private final Engine engine;
     /** Redis's rand48 is one per process: EVAL's and the functions' math.random draw from the same sequence. */
     final LuaRandom random = new LuaRandom();
-    private ScriptThread thread;
     /** The running script, or null. */
-    private volatile Run current;
-    private volatile boolean killRequested;
+    private Run current;
+    private boolean killRequested;
     /** SCRIPT_WRITE_DIRTY: the running script called a write command, so it can no longer be killed. */
-    private volatile boolean wrote;
+    private boolean wrote;
+    /** When the running script passes busy-reply-threshold (Long.MAX_VALUE: never). */
+    private long busyAtNanos = Long.MAX_VALUE;
+    /** SCRIPT_TIMEDOUT: it did, and the executor answers BUSY while it goes on. */
+    private boolean timedOut;
+    private long nextServeNanos;
 
     ScriptRunner(Engine engine) {
         this.engine = engine;
     }
 
     /**
-     * One invocation: prepared on the executor, run on the script thread, its reply written to a private buffer that
-     * the executor copies to the caller (the caller's own buffer belongs to the executor's network side).
+     * One invocation: its reply is written to a private buffer that {@link #deliver} copies to the caller, so a
+     * script that serves the sockets meanwhile never hands a half-written reply to the caller's socket.
      */
     public static final class Run {
         final LuaBridge bridge;
@@ -53,12 +59,11 @@ public final class ScriptRunner {
         final boolean readOnly;
         final ByteBuf buffer = Unpooled.buffer(64);
         final ReplyWriter out = new ReplyWriter(buffer);
-        final long startedNanos = System.nanoTime();
+        long startedNanos;
         /** The caller's command, for FUNCTION STATS (copied: the request's arrays are reused). */
         final byte[][] command;
-        volatile boolean failed;
-        CompletableFuture<Void> future;
-        /** The script's writes, handed to the propagation tap by {@link #deliver}, on the executor thread. */
+        boolean failed;
+        /** The script's writes, handed to the propagation tap by {@link #deliver}. */
         io.cinnabar.server.db.EffectsBatch effects;
 
         Run(LuaBridge bridge, LuaFunction function, String name, LuaTable keys, LuaTable args, boolean readOnly,
@@ -79,10 +84,6 @@ public final class ScriptRunner {
 
         public boolean eval() {
             return bridge.evalMode();
-        }
-
-        public CompletableFuture<Void> future() {
-            return future;
         }
     }
 
@@ -111,48 +112,39 @@ public final class ScriptRunner {
     }
 
     /**
-     * Runs the script on the script thread and waits for it up to {@code millis} (0: no limit). Nothing else runs on
-     * the executor meanwhile, as in Redis. Returns true when it finished; false when it is still running, and the
-     * executor should go back to answering BUSY until {@link Run#future()} completes.
+     * Runs the script to its end on this thread. Nothing else runs on the executor meanwhile, as in Redis, except
+     * what the hook serves once the script is past busy-reply-threshold: that needs a caller outside the event
+     * loop's socket dispatch ({@link io.cinnabar.server.exec.IoLoop#inIo}), which the command makes sure of.
      */
-    boolean runWithin(Run run, long millis) {
-        run.future = new CompletableFuture<>();
-        engine.scriptStarting();
-        ScriptThread.Task task = new ScriptThread.Task(() -> execute(run));
-        long left = millis <= 0 ? 0 : Math.max(1, millis - (System.nanoTime() - run.startedNanos) / 1_000_000);
-        boolean finished = thread().runWithin(task, left, () -> run.future.complete(null));
-        if (finished) {
-            run.future.complete(null);
-        }
-        return finished;
-    }
-
-    /** Runs {@code body} on the script thread (its deep stack) and waits for it without limit. */
-    void runOnScriptThread(Runnable body) {
+    void run(Run run) {
+        long threshold = engine.config().busyReplyThreshold();
+        run.startedNanos = System.nanoTime();
+        busyAtNanos = threshold > 0 ? run.startedNanos + threshold * 1_000_000 : Long.MAX_VALUE;
+        killRequested = false;
+        wrote = false;
+        current = run;
         engine.scriptStarting();
         try {
-            thread().runWithin(new ScriptThread.Task(body), 0, () -> { });
+            run.bridge.execute(run);
+        } finally {
+            current = null;
+            busyAtNanos = Long.MAX_VALUE;
+        }
+    }
+
+    /** Runs {@code body} (a library's load-time code) with the same interrupt checks, without busy handling. */
+    void runLoadCode(Runnable body) {
+        engine.scriptStarting();
+        try {
+            body.run();
         } finally {
             engine.scriptEnded();
         }
     }
 
-    private ScriptThread thread() {
-        if (thread == null) {
-            thread = new ScriptThread();
-        }
-        return thread;
-    }
-
-    private void execute(Run run) {
-        killRequested = false;
-        wrote = false;
-        current = run;
-        try {
-            run.bridge.execute(run);
-        } finally {
-            current = null;
-        }
+    /** Whether the last script ran past busy-reply-threshold (the executor answered BUSY meanwhile). */
+    boolean timedOut() {
+        return timedOut;
     }
 
     /**
@@ -221,8 +213,23 @@ public final class ScriptRunner {
         return current;
     }
 
-    /** Called by the instruction hook every 1024 instructions of the running script. */
+    /**
+     * Called by the instruction hook every 1024 instructions of the running script: past busy-reply-threshold it
+     * serves the sockets (at most once a millisecond), and a SCRIPT KILL, FUNCTION KILL or SHUTDOWN NOSAVE served
+     * there stops the script.
+     */
     void checkInterrupts() {
+        long now = System.nanoTime();
+        if (now >= busyAtNanos && now >= nextServeNanos) {
+            if (!timedOut) {
+                enterTimedOut();
+            }
+            nextServeNanos = now + SERVE_INTERVAL_NANOS;
+            io.cinnabar.server.exec.IoLoop loop = engine.ioLoop();
+            if (loop != null && !loop.inIo()) {
+                loop.serveIoNow();
+            }
+        }
         if (killRequested) {
             throw new ScriptInterrupt("ERR Script killed by user with SCRIPT KILL...");
         }
@@ -231,11 +238,23 @@ public final class ScriptRunner {
         }
     }
 
+    private void enterTimedOut() {
+        Run run = current;
+        timedOut = true;
+        engine.log().warning("Slow script detected: still in execution after "
+                + engine.config().busyReplyThreshold() + " milliseconds. You can try killing the script using the "
+                + (run.eval() ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name() + ".");
+        engine.enterScriptBusy(run.eval());
+    }
+
+    /** The script that timed out was delivered: the executor serves everything again. */
+    void leaveTimedOut() {
+        timedOut = false;
+        engine.leaveScriptBusy();
+    }
+
     void close() {
         killRequested = true;
-        if (thread != null) {
-            thread.stop();
-        }
     }
 
     Engine engine() {

@@ -7,7 +7,7 @@ import io.cinnabar.server.exec.Engine;
 /**
  * The one door from the commands into scripting, in Redis's three parts: {@link EvalScripts} (eval.c: the EVAL
  * cache and its Lua VM), {@link FunctionLibraries} (functions.c and function_lua.c: libraries and their own VM), and
- * the run context both use (script.c: one script at a time, on the script thread, KILL and BUSY). Not thread-safe:
+ * the run context both use (script.c: one script at a time, KILL and BUSY). Not thread-safe:
  * executor thread.
  */
 public final class Scripting {
@@ -37,17 +37,20 @@ public final class Scripting {
         return functions;
     }
 
-    /**
-     * Runs a prepared script on the script thread and waits for it up to {@code millis} (0: no limit); false when it
-     * still runs, and the executor should answer BUSY until {@link ScriptRunner.Run#future()} completes.
-     */
-    public boolean runWithin(ScriptRunner.Run run, long millis) {
-        return runner.runWithin(run, millis);
+    /** Runs a prepared script to its end (past busy-reply-threshold it serves the other clients meanwhile). */
+    public void run(ScriptRunner.Run run) {
+        runner.run(run);
     }
 
-    /** Copies a finished script's reply to its caller, propagates its writes, sends its MONITOR lines. */
+    /**
+     * Copies a finished script's reply to its caller, propagates its writes, sends its MONITOR lines; after a
+     * script that ran past busy-reply-threshold, the executor serves every command again.
+     */
     public void deliver(Client c, ScriptRunner.Run run) {
         runner.deliver(c, run);
+        if (runner.timedOut()) {
+            runner.leaveTimedOut();
+        }
     }
 
     /** SCRIPT KILL ({@code eval}) or FUNCTION KILL. */

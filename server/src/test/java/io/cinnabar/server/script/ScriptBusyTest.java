@@ -74,4 +74,53 @@ class ScriptBusyTest {
             }
         }
     }
+
+    @Test
+    void aPipelineAroundASlowScriptKeepsItsOrderWhileOthersGetBusy() throws Exception {
+        try (CinnabarServer server = server();
+             RespClient runner = new RespClient(server.port());
+             RespClient other = new RespClient(server.port())) {
+            // one write: the script comes from the middle of a socket read and still serves the others when slow
+            java.io.ByteArrayOutputStream pipeline = new java.io.ByteArrayOutputStream();
+            pipeline.writeBytes(RespClient.encode("SET", "a", "1"));
+            pipeline.writeBytes(RespClient.encode("EVAL", "local t = redis.call('time') local n = 0 "
+                    + "while n < 30000000 do n = n + 1 end return redis.call('incr', 'a')", "0"));
+            pipeline.writeBytes(RespClient.encode("GET", "a"));
+            runner.send(pipeline.toByteArray());
+            Thread.sleep(300);
+            assertEquals(BUSY, other.call("GET", "a"));
+            try (RespClient late = new RespClient(server.port())) { // accepted while the script runs
+                assertEquals(BUSY, late.call("GET", "a"));
+            }
+            assertEquals("+OK\r\n", runner.readReplyText());
+            assertEquals(":2\r\n", runner.readReplyText());
+            assertEquals("$1\r\n2\r\n", runner.readReplyText());
+            assertEquals("$1\r\n2\r\n", other.call("GET", "a"));
+        }
+    }
+
+    @Test
+    void functionKillStopsASlowFunctionThatFunctionStatsShows() throws Exception {
+        try (CinnabarServer server = server();
+             RespClient runner = new RespClient(server.port());
+             RespClient other = new RespClient(server.port())) {
+            assertEquals("$4\r\nspin\r\n", runner.call("FUNCTION", "LOAD", "#!lua name=spin\n"
+                    + "redis.register_function('spin', function() while true do end end)"));
+            runner.send(RespClient.encode("FCALL", "spin", "0"));
+            Thread.sleep(300);
+            assertEquals("-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n",
+                    other.call("GET", "x"));
+            String stats = other.call("FUNCTION", "STATS");
+            assertTrue(stats.startsWith("*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n"
+                    + "$7\r\ncommand\r\n*3\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n$11\r\nduration_ms\r\n:"),
+                    stats);
+            assertEquals("-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n",
+                    other.call("SCRIPT", "KILL"));
+            assertEquals("+OK\r\n", other.call("FUNCTION", "KILL"));
+            String reply = runner.readReplyText();
+            assertTrue(reply.startsWith("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:"),
+                    reply);
+            assertEquals("+PONG\r\n", other.call("PING"));
+        }
+    }
 }
