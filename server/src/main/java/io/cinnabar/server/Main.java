@@ -54,7 +54,17 @@ public final class Main {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
                 Thread t = new Thread(() -> {
-                    if (server.shutdownOnSignal(flagsParameter)) {
+                    boolean exit;
+                    try {
+                        exit = server.shutdownOnSignal(flagsParameter);
+                    } catch (RuntimeException | Error e) {
+                        // never a server that ignores signals: seen when the jar was rebuilt under a running
+                        // server (classes not loaded yet could no longer be found)
+                        System.err.println("# Error handling SIG" + name + ", exiting: " + e);
+                        server.close();
+                        exit = true;
+                    }
+                    if (exit) {
                         System.exit(0);
                     }
                 }, "cinnabar-sig" + name.toLowerCase(java.util.Locale.ROOT));
