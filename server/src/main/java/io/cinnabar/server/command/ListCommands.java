@@ -522,9 +522,6 @@ final class ListCommands {
 
     // ---- LMPOP ----
 
-    private static final ErrorReply NUMKEYS = Errors.of("ERR numkeys should be greater than 0");
-    private static final ErrorReply COUNT_POSITIVE = Errors.of("ERR count should be greater than 0");
-
     static void lmpop(Client c) {
         mpop(c, 1, false);
     }
@@ -539,35 +536,18 @@ final class ListCommands {
      * as {key, [elements]}; a null array when there is none (and BLMPOP may not wait).
      */
     private static void mpop(Client c, int numKeysIdx, boolean blocking) {
-        if (!Args.longArg(c, numKeysIdx, 1, Long.MAX_VALUE, NUMKEYS)) {
+        int whereIdx = MpopArgs.sideIndex(c, numKeysIdx);
+        if (whereIdx < 0) {
             return;
         }
-        long numKeys = c.parsedLong;
-        if (numKeys > c.argc - numKeysIdx - 2) { // where_idx = numkeys_idx + numkeys + 1 must be an argument
-            c.syntaxError();
-            return;
-        }
-        int whereIdx = numKeysIdx + (int) numKeys + 1;
         int where = side(c, c.argv[whereIdx]);
         if (where < 0) {
             return;
         }
         boolean head = where == 1;
-        long count = -1;
-        for (int j = whereIdx + 1; j < c.argc; j++) {
-            if (count == -1 && Args.is(c.argv[j], "count") && j + 1 < c.argc) {
-                j++;
-                if (!Args.longArg(c, j, 1, Long.MAX_VALUE, COUNT_POSITIVE)) {
-                    return;
-                }
-                count = c.parsedLong;
-            } else {
-                c.syntaxError();
-                return;
-            }
-        }
-        if (count == -1) {
-            count = 1;
+        long count = MpopArgs.count(c, whereIdx);
+        if (count < 0) {
+            return;
         }
         long deadline = 0;
         if (blocking) {

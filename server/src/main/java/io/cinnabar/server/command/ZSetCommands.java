@@ -809,8 +809,6 @@ final class ZSetCommands {
 
     private static final byte[] ZPOPMIN = Ascii.bytes("ZPOPMIN");
     private static final byte[] ZPOPMAX = Ascii.bytes("ZPOPMAX");
-    private static final ErrorReply NUMKEYS = Errors.of("ERR numkeys should be greater than 0");
-    private static final ErrorReply COUNT_POSITIVE = Errors.of("ERR count should be greater than 0");
 
     static void bzpopmin(Client c) {
         blockingPop(c, false);
@@ -878,15 +876,10 @@ final class ZSetCommands {
      * after all that, as blockingGenericZpopCommand does. Replayed as ZPOPMIN/ZPOPMAX key n, n the number popped.
      */
     private static void mpop(Client c, int numKeysIdx, boolean blocking) {
-        if (!Args.longArg(c, numKeysIdx, 1, Long.MAX_VALUE, NUMKEYS)) {
+        int whereIdx = MpopArgs.sideIndex(c, numKeysIdx);
+        if (whereIdx < 0) {
             return;
         }
-        long numKeys = c.parsedLong;
-        if (numKeys > c.argc - numKeysIdx - 2) { // where_idx = numkeys_idx + numkeys + 1 must be an argument
-            c.syntaxError();
-            return;
-        }
-        int whereIdx = numKeysIdx + (int) numKeys + 1;
         boolean max;
         if (Args.is(c.argv[whereIdx], "min")) {
             max = false;
@@ -896,24 +889,13 @@ final class ZSetCommands {
             c.syntaxError();
             return;
         }
-        long count = -1;
-        for (int j = whereIdx + 1; j < c.argc; j++) {
-            if (count == -1 && Args.is(c.argv[j], "count") && j + 1 < c.argc) {
-                j++;
-                if (!Args.longArg(c, j, 1, Long.MAX_VALUE, COUNT_POSITIVE)) {
-                    return;
-                }
-                count = c.parsedLong;
-            } else {
-                c.syntaxError();
-                return;
-            }
+        long count = MpopArgs.count(c, whereIdx);
+        if (count < 0) {
+            return;
         }
-        if (count == -1) {
-            count = 1;
-        }
+        int numKeys = whereIdx - numKeysIdx - 1;
         if (!blocking) {
-            pop(c, numKeysIdx + 1, (int) numKeys, max, true, count, true, true, COUNTED);
+            pop(c, numKeysIdx + 1, numKeys, max, true, count, true, true, COUNTED);
             return;
         }
         long deadline = ListCommands.deadline(c, c.argv[1]);

@@ -44,23 +44,6 @@ public final class BlockedClients implements KeyspaceListener {
     private static final io.cinnabar.server.error.ErrorReply UNBLOCKED =
             io.cinnabar.server.error.Errors.of("UNBLOCKED client unblocked via CLIENT UNBLOCK");
 
-    /** A key of a database, hashed and compared by content. */
-    private record KeyRef(int db, byte[] key, int hash) {
-        static KeyRef of(int db, byte[] key) {
-            return new KeyRef(db, key, 31 * db + Arrays.hashCode(key));
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyRef k && k.db == db && Arrays.equals(k.key, key);
-        }
-    }
-
     /** One parked client: what it waits on, until when, and what serves it. */
     private static final class Blocked {
         final Client client;

@@ -32,23 +32,6 @@ public final class WatchedKeys implements KeyspaceListener {
         }
     }
 
-    /** A key of a database, hashed and compared by content. */
-    private record KeyRef(int db, byte[] key, int hash) {
-        static KeyRef of(int db, byte[] key) {
-            return new KeyRef(db, key, 31 * db + Arrays.hashCode(key));
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyRef k && k.db == db && Arrays.equals(k.key, key);
-        }
-    }
-
     private final Keyspace keyspace;
     private final Map<KeyRef, ArrayList<Watch>> byKey = new HashMap<>();
 
