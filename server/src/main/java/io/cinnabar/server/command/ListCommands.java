@@ -229,10 +229,7 @@ final class ListCommands {
             return;
         }
         c.reply.array((int) (end - start + 1));
-        l.range(start, end, element -> {
-            c.reply.bulk(element);
-            return true;
-        });
+        l.writeRange(start, end, c.reply);
     }
 
     static void lpos(Client c) {

@@ -304,6 +304,25 @@ public final class ListValue implements Value {
         }
     }
 
+    /** Writes the elements {@code from..to} (valid indexes) as bulk strings, straight from the nodes (LRANGE). */
+    public void writeRange(long from, long to, io.cinnabar.protocol.reply.ReplyWriter out) {
+        long first = 0; // index of the node's first element
+        for (int n = 0; n < nodes.size(); n++) {
+            long next = first + count(nodes.get(n));
+            if (next > from) {
+                Listpack node = view(n);
+                long i = Math.max(from, first);
+                for (int pos = node.seek(i - first); pos >= 0 && i <= to; pos = node.next(pos), i++) {
+                    node.writeBulkAt(pos, out);
+                }
+                if (i > to) {
+                    return;
+                }
+            }
+            first = next;
+        }
+    }
+
     /** Visits elements from the last to the first; return false to stop. */
     public void reverse(ElementVisitor visitor) {
         for (int n = nodes.size() - 1; n >= 0; n--) {

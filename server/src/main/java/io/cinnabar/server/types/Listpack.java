@@ -371,6 +371,15 @@ public final class Listpack {
         return Arrays.copyOfRange(buf, off, off + stringLength(pos));
     }
 
+    /** Writes the entry at {@code pos} as a bulk string (an integer entry as its decimal text), with no copy. */
+    public void writeBulkAt(int pos, io.cinnabar.protocol.reply.ReplyWriter out) {
+        if (isInteger(pos)) {
+            out.bulkLong(integerAt(pos));
+        } else {
+            out.bulk(buf, stringOffset(pos), stringLength(pos));
+        }
+    }
+
     /** True if the entry at {@code pos} equals {@code s}, an integer entry matching its decimal text (lpCompare). */
     public boolean equalsAt(int pos, byte[] s) {
         return equalsAt(pos, s, 0, s.length);
