@@ -285,27 +285,23 @@ public final class ListValue implements Value {
 
     /** Visits elements {@code from} to {@code to} (inclusive, already clamped to the list) in order. */
     public void range(long from, long to, ElementVisitor visitor) {
-        long first = 0; // index of the node's first element
-        for (int n = 0; n < nodes.size(); n++) {
-            long next = first + count(nodes.get(n));
-            if (next > from) {
-                Listpack node = view(n);
-                long i = Math.max(from, first);
-                for (int pos = node.seek(i - first); pos >= 0 && i <= to; pos = node.next(pos), i++) {
-                    if (!visitor.visit(node.bytesAt(pos))) {
-                        return;
-                    }
-                }
-                if (i > to) {
-                    return;
-                }
-            }
-            first = next;
-        }
+        forEachIn(from, to, (node, pos) -> visitor.visit(node.bytesAt(pos)));
     }
 
     /** Writes the elements {@code from..to} (valid indexes) as bulk strings, straight from the nodes (LRANGE). */
     public void writeRange(long from, long to, io.cinnabar.protocol.reply.ReplyWriter out) {
+        forEachIn(from, to, (node, pos) -> {
+            node.writeBulkAt(pos, out);
+            return true;
+        });
+    }
+
+    private interface EntryVisitor {
+        boolean visit(Listpack node, int pos);
+    }
+
+    /** Visits the entries of elements {@code from..to} in their nodes; the visitor returns false to stop. */
+    private void forEachIn(long from, long to, EntryVisitor visitor) {
         long first = 0; // index of the node's first element
         for (int n = 0; n < nodes.size(); n++) {
             long next = first + count(nodes.get(n));
@@ -313,7 +309,9 @@ public final class ListValue implements Value {
                 Listpack node = view(n);
                 long i = Math.max(from, first);
                 for (int pos = node.seek(i - first); pos >= 0 && i <= to; pos = node.next(pos), i++) {
-                    node.writeBulkAt(pos, out);
+                    if (!visitor.visit(node, pos)) {
+                        return;
+                    }
                 }
                 if (i > to) {
                     return;
