@@ -54,7 +54,22 @@ public final class Snapshotter {
 
     /** Begins the snapshot: this is its point in time. */
     public Snapshotter start() {
-        snapshot = keyspace.startSnapshot(this::give);
+        snapshot = keyspace.startSnapshot(new KeyspaceSnapshot.Sink() {
+            @Override
+            public void key(int db, Dict.Entry e) {
+                give(db, e);
+            }
+
+            @Override
+            public boolean keyInParts(int db, Dict.Entry e, long deadlineNanos) {
+                return giveInParts(db, e, deadlineNanos);
+            }
+
+            @Override
+            public boolean resume(long deadlineNanos) {
+                return resumePart(deadlineNanos);
+            }
+        });
         try {
             consumer.begin(snapshot);
         } catch (RuntimeException e) {
@@ -71,6 +86,30 @@ public final class Snapshotter {
             consumer.key(db, e.key, e.value, e.expireAt, e.lru);
         } catch (RuntimeException ex) {
             failure = ex; // reported when the next slice runs; the write that gave the key goes on
+        }
+    }
+
+    private boolean giveInParts(int db, Dict.Entry e, long deadlineNanos) {
+        if (failure != null) {
+            return true;
+        }
+        try {
+            return consumer.keyInParts(db, e.key, e.value, e.expireAt, e.lru, deadlineNanos);
+        } catch (RuntimeException ex) {
+            failure = ex;
+            return true;
+        }
+    }
+
+    private boolean resumePart(long deadlineNanos) {
+        if (failure != null) {
+            return true;
+        }
+        try {
+            return consumer.resume(deadlineNanos);
+        } catch (RuntimeException ex) {
+            failure = ex; // as in give: a command that finished the value goes on
+            return true;
         }
     }
 
@@ -133,8 +172,9 @@ public final class Snapshotter {
         if (failure != null) {
             finished = true;
         } else if (delayMicros > 0) {
-            // rdb-key-save-delay: a deliberately slow snapshot (tests), one key per slice, without blocking
-            finished = snapshot.step(1, Long.MAX_VALUE);
+            // rdb-key-save-delay: a deliberately slow snapshot (tests), one key or one batch of a big value's
+            // elements per slice, without blocking
+            finished = snapshot.step(1, Long.MAX_VALUE, System.nanoTime());
         } else {
             finished = snapshot.step(SLICE_KEYS, System.nanoTime() + SLICE_NANOS);
         }
