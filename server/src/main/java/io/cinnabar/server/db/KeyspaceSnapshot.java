@@ -13,10 +13,10 @@ package io.cinnabar.server.db;
  * new keys are never given. A big collection may be serialized across several slices ({@link Sink#keyInParts});
  * its entry is marked from its start, and any lookup of its key, read or write, first finishes it ({@link
  * #partial}), so its bytes are still those of the point in time (reads count too: a hash table's lookups move
- * entries between buckets while it rehashes, under the walk of its value). A flushed or reloaded database keeps its old table alive for the walk, as Redis's
- * forked child keeps its copy; SWAPDB moves tables, whose snapshot database number stays the one they had at the
- * start. The extra memory is what the sink holds of keys given early, so it is proportional to what is written
- * during the snapshot.
+ * entries between buckets while it rehashes, under the walk of its value). A flushed or reloaded database keeps
+ * its old table alive for the walk, as Redis's forked child keeps its copy; SWAPDB moves tables, whose snapshot
+ * database number stays the one they had at the start. The extra memory is what the sink holds of keys given
+ * early, so it is proportional to what is written during the snapshot.
  *
  * <p>When the snapshot ends, finished or abandoned, every live entry carries the current mark, which the next
  * snapshot flips. Not thread-safe: owned by the executor (or the script thread while it owns the keyspace).

@@ -1015,6 +1015,7 @@ public final class Aof implements Propagator {
         }
 
         private void run() {
+            BackgroundPriority.lowerCurrentThread(); // as a BGSAVE's writer: the executor and clients first
             boolean ok = false;
             String why = null;
             try {

@@ -126,7 +126,8 @@ class SnapshotInPartsTest {
         }
         cmds.add(new String[] {"SELECT", "1"});
         load(c, cmds);
-        assertEquals("$" + kind.encoding.length() + "\r\n" + kind.encoding + "\r\n", c.call("OBJECT", "ENCODING", "big"));
+        assertEquals("$" + kind.encoding.length() + "\r\n" + kind.encoding + "\r\n",
+                c.call("OBJECT", "ENCODING", "big"));
     }
 
     /** Waits until the snapshot has given the big key and nothing after it: it is being written in parts. */
