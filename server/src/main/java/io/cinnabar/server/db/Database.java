@@ -58,8 +58,12 @@ public final class Database {
 
     public Dict.Entry lookup(byte[] key, int flags) {
         Dict.Entry e = keys.find(key);
-        if (e != null && keyspace.snapshot != null && keyspace.snapshotWrites) {
-            beforeWrite(e); // a write command may change what it looks up, whichever lookup it uses
+        if (e != null && keyspace.snapshot != null) {
+            if (keyspace.snapshotWrites) {
+                beforeWrite(e); // a write command may change what it looks up, whichever lookup it uses
+            } else if (e == keyspace.snapshot.partial) {
+                keyspace.snapshot.finishPartial(); // a read may move a hash table's entries (a rehash step)
+            }
         }
         if (e != null && e.expireAt != Dict.NO_EXPIRE && keyspace.now > e.expireAt) {
             expireNow(e);
@@ -100,8 +104,12 @@ public final class Database {
      */
     private void beforeWrite(Dict.Entry e) {
         KeyspaceSnapshot s = keyspace.snapshot;
-        if (s != null && (e.hash & Dict.MARK) != keyspace.markBit) {
-            s.giveEarly(keys, e);
+        if (s != null) {
+            if ((e.hash & Dict.MARK) != keyspace.markBit) {
+                s.giveEarly(keys, e);
+            } else if (e == s.partial) {
+                s.finishPartial(); // given, but its value is still being serialized in parts
+            }
         }
     }
 

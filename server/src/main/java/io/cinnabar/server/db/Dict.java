@@ -372,9 +372,11 @@ public final class Dict {
      * Walks a frozen table in bucket order (table0, then table1 while a rehash was under way), visiting at most
      * {@code maxBuckets} buckets from {@code position} (0 to start); returns the next position, or -1 at the end.
      * Entries stay in their buckets while frozen, so every entry present for the whole walk is visited once;
-     * bucket order reads the bucket array sequentially, where a reverse-binary scan jumps across it.
+     * bucket order reads the bucket array sequentially, where a reverse-binary scan jumps across it. A table
+     * nobody touches between the calls (no find, insert, remove or rehash step) needs no freezing: a snapshot
+     * writes a big set or hash in several slices that way.
      */
-    long walk(long position, int maxBuckets, Visitor visitor) {
+    public long walk(long position, int maxBuckets, Visitor visitor) {
         int t = (int) (position >>> 32);
         int i = (int) position;
         while (maxBuckets-- > 0) {

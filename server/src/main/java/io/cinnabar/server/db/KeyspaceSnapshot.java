@@ -10,18 +10,39 @@ package io.cinnabar.server.db;
  * before the walk reached it is given first (serialize-before-mutate, from {@link Database}'s write paths). A
  * mark bit in each entry (the top bit of its stored hash) says whether it was given: the walk and the early gives
  * skip marked entries, and entries created after the snapshot began are born marked, so none is given twice and
- * new keys are never given. A flushed or reloaded database keeps its old table alive for the walk, as Redis's
- * forked child keeps its copy; SWAPDB moves tables, whose snapshot database number stays the one they had at the
- * start. The extra memory is what the sink holds of keys given early, so it is proportional to what is written
- * during the snapshot.
+ * new keys are never given. A big collection may be serialized across several slices ({@link Sink#keyInParts});
+ * its entry is marked from its start, and any lookup of its key, read or write, first finishes it ({@link
+ * #partial}), so its bytes are still those of the point in time (reads count too: a hash table's lookups move
+ * entries between buckets while it rehashes, under the walk of its value). A flushed or reloaded database keeps
+ * its old table alive for the walk, as Redis's forked child keeps its copy; SWAPDB moves tables, whose snapshot
+ * database number stays the one they had at the start. The extra memory is what the sink holds of keys given
+ * early, so it is proportional to what is written during the snapshot.
  *
  * <p>When the snapshot ends, finished or abandoned, every live entry carries the current mark, which the next
  * snapshot flips. Not thread-safe: owned by the executor.
  */
 public final class KeyspaceSnapshot {
-    /** Receives each key of the snapshot. The value must be serialized before returning. */
+    /**
+     * Receives each key of the snapshot. The value must be serialized before {@link #key} returns; {@link
+     * #keyInParts} may leave the rest of a big value to {@link #resume} calls, one such key at a time.
+     */
     public interface Sink {
         void key(int db, Dict.Entry e);
+
+        /**
+         * Gives {@code e}, whose value may be serialized in parts: what fits before {@code deadlineNanos}
+         * ({@link System#nanoTime}, Long.MAX_VALUE for all); false when {@link #resume} must continue it. Until
+         * then {@link #key} may still come for other keys (keys about to change are given early).
+         */
+        default boolean keyInParts(int db, Dict.Entry e, long deadlineNanos) {
+            key(db, e);
+            return true;
+        }
+
+        /** Continues the key {@link #keyInParts} left unfinished; true when it is done. */
+        default boolean resume(long deadlineNanos) {
+            return true;
+        }
     }
 
     private final Keyspace keyspace;
@@ -36,6 +57,13 @@ public final class KeyspaceSnapshot {
     private long cursor;
     private long given;
     private boolean done;
+    /**
+     * The key whose value the sink is serializing in parts (given, so marked), or null: {@link Database}'s lookups
+     * finish it at once before anything may read or change its value ({@link #finishPartial}).
+     */
+    Dict.Entry partial;
+    /** The current step's deadline, for the key the walk starts in parts. */
+    private long deadline = Long.MAX_VALUE;
     private final Dict.Visitor walker = this::visit;
 
     KeyspaceSnapshot(Keyspace keyspace, Sink sink) {
@@ -88,9 +116,28 @@ public final class KeyspaceSnapshot {
      * has been given, and the snapshot is over.
      */
     public boolean step(long maxKeys, long deadlineNanos) {
+        return step(maxKeys, deadlineNanos, deadlineNanos);
+    }
+
+    /**
+     * As {@link #step(long, long)}, with {@code partDeadlineNanos} for the value in parts: a slow snapshot for tests
+     * (rdb-key-save-delay) gives one key, or one batch of a big value's elements, per step.
+     */
+    public boolean step(long maxKeys, long deadlineNanos, long partDeadlineNanos) {
         long stop = maxKeys == Long.MAX_VALUE ? Long.MAX_VALUE : given + maxKeys;
         boolean timed = deadlineNanos != Long.MAX_VALUE;
+        deadline = partDeadlineNanos;
         while (!done) {
+            if (partial != null) {
+                // the value in parts first: the walk goes on only once it is written (one at a time)
+                if (sink != null && !sink.resume(partDeadlineNanos)) {
+                    break;
+                }
+                partial = null;
+                if (given >= stop || (timed && System.nanoTime() - deadlineNanos >= 0)) {
+                    break;
+                }
+            }
             if (table >= tables.length) {
                 finish();
                 break;
@@ -120,8 +167,28 @@ public final class KeyspaceSnapshot {
         if ((e.hash & Dict.MARK) != mark) {
             e.hash ^= Dict.MARK;
             given++;
+            if (sink == null) {
+                return;
+            }
+            if (partial == null) {
+                if (!sink.keyInParts(table, e, deadline)) {
+                    partial = e;
+                }
+            } else {
+                sink.key(table, e); // the rest of the walked buckets, after the value in parts
+            }
+        }
+    }
+
+    /**
+     * From {@link Database}: the key whose value is being serialized in parts is about to be read or changed (or
+     * deleted, renamed, expired...): the rest of its value is serialized now, as it still is.
+     */
+    void finishPartial() {
+        if (partial != null) {
+            partial = null;
             if (sink != null) {
-                sink.key(table, e);
+                sink.resume(Long.MAX_VALUE);
             }
         }
     }
@@ -151,6 +218,7 @@ public final class KeyspaceSnapshot {
             return;
         }
         sink = null;
+        partial = null;
         for (int i = table; i < tables.length; i++) {
             if (!live(tables[i])) {
                 tables[i].freeze(false);

@@ -502,6 +502,16 @@ public final class Aof implements Propagator {
         }
 
         @Override
+        public boolean keyInParts(int db, byte[] key, Object value, long expireAt, int lru, long deadlineNanos) {
+            return rdb.keyInParts(db, key, value, expireAt, lru, deadlineNanos);
+        }
+
+        @Override
+        public boolean resume(long deadlineNanos) {
+            return rdb.resume(deadlineNanos);
+        }
+
+        @Override
         public void finished() {
             rdb.finished(); // EOF
             byte[] trailer = new byte[8];
@@ -1005,6 +1015,7 @@ public final class Aof implements Propagator {
         }
 
         private void run() {
+            BackgroundPriority.lowerCurrentThread(); // as a BGSAVE's writer: the executor and clients first
             boolean ok = false;
             String why = null;
             try {

@@ -35,12 +35,16 @@ public final class RdbFileWriter implements RdbSnapshotWriter.ChunkSink {
 
     private static final Chunk FINISH = new Chunk(new byte[0], 0);
     private static final Chunk ABORT = new Chunk(new byte[0], 0);
-    /** Written chunk arrays kept for the executor to fill again (see {@link #spare}). */
-    private static final int SPARES = 8;
+    /**
+     * Written chunk arrays kept for the executor to fill again (see {@link #spare}): what a background save may have
+     * queued before its slices pause (RdbPersistence's 16 chunks), and one filled meanwhile.
+     */
+    private static final int SPARES = 17;
 
     private final Path target;
     private final Path temp;
     private final boolean checksum;
+    private final boolean background;
     private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
@@ -49,15 +53,23 @@ public final class RdbFileWriter implements RdbSnapshotWriter.ChunkSink {
     private volatile long peak;
     private volatile boolean aborted;
 
+    /** As {@link #RdbFileWriter(Path, boolean, boolean)} in the foreground (SAVE). */
+    public RdbFileWriter(Path target, boolean checksum) {
+        this(target, checksum, false);
+    }
+
     /**
      * Starts the writer thread; the temporary file is created at once (a failure shows in the result).
      *
      * @param target {@code dir/dbfilename}
+     * @param background a BGSAVE's writer, whose thread runs at a lower priority ({@link BackgroundPriority}); a
+     *     SAVE's keeps the default, since the executor waits for it
      */
-    public RdbFileWriter(Path target, boolean checksum) {
+    public RdbFileWriter(Path target, boolean checksum, boolean background) {
         this.target = target.toAbsolutePath();
         this.temp = claimTemp(this.target.getParent());
         this.checksum = checksum;
+        this.background = background;
         this.thread = new Thread(this::run, "cinnabar-rdb-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -152,6 +164,9 @@ public final class RdbFileWriter implements RdbSnapshotWriter.ChunkSink {
     }
 
     private void run() {
+        if (background) {
+            BackgroundPriority.lowerCurrentThread();
+        }
         String error = null;
         long crc = 0;
         long written = 0;

@@ -31,8 +31,12 @@ public final class RdbPersistence {
             + "option). Please check the Redis logs for details about the RDB error.";
     /** CONFIG_BGSAVE_RETRY_DELAY: seconds between save point attempts after a failed one. */
     private static final long RETRY_DELAY = 5;
-    /** Bytes waiting for the writer thread past which background slices pause. */
-    private static final long MAX_PENDING = 16L << 20;
+    /**
+     * Bytes waiting for the writer thread past which background slices pause: 16 chunks, as many as the writer
+     * keeps arrays of for reuse ({@link RdbFileWriter}), so a writer that lags (it runs at a lower priority) makes
+     * the executor wait instead of allocating a new array per chunk for the collector to clear.
+     */
+    private static final long MAX_PENDING = 16L * RdbSnapshotWriter.CHUNK;
 
     /** A background save in progress: the snapshot, then its file writer finishing. */
     private static final class Job {
@@ -253,7 +257,7 @@ public final class RdbPersistence {
         }
         dirtyBeforeBgsave = keyspace.dirty;
         lastBgsaveTry = now();
-        RdbFileWriter writer = new RdbFileWriter(file(), setting("rdbchecksum").equals("yes"));
+        RdbFileWriter writer = new RdbFileWriter(file(), setting("rdbchecksum").equals("yes"), true);
         Job[] self = new Job[1];
         Snapshotter s = new Snapshotter(engine, newRdbWriter(writer, false),
                 () -> writer.pendingBytes() > MAX_PENDING, error -> snapshotEnded(self[0], error));

@@ -13,7 +13,9 @@ import java.util.List;
  * (it sees every byte). Values go through {@link RdbValues}. Serialized bytes are handed to {@code out} in chunks.
  *
  * <p>Keys of one database may come in several runs (a key about to change is given early), so SELECTDB is written
- * whenever the database differs from the previous key's, and RESIZEDB only the first time. Not thread-safe.
+ * whenever the database differs from the previous key's, and RESIZEDB only the first time. A big collection may be
+ * written across slices ({@link #keyInParts}); keys given meanwhile wait in a side buffer, already serialized,
+ * and follow it. Not thread-safe.
  *
  * <p>The frame follows Redis 7.0's rdb.c (rdbSaveRio, rdbSaveInfoAuxFields, rdbSaveKeyValuePair), Copyright (c)
  * 2009-2012 Salvatore Sanfilippo, BSD-3-Clause; see NOTICE.
@@ -49,6 +51,16 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
     private KeyspaceSnapshot snapshot;
     private int currentDb = -1;
     private boolean[] resized;
+    /** The rest of the value being written in parts ({@link #keyInParts}), or null. */
+    private RdbValues.Part part;
+    /**
+     * Keys given while a value is in parts (keys about to change), serialized at once but written after it: the
+     * file is a sequence, and the key in parts is half written. {@code sideDb} is the database the side bytes
+     * leave the reader in, starting with the key in parts'.
+     */
+    private RdbOutput side;
+    private int sideDb;
+    private final boolean compress;
 
     /**
      * @param idle write IDLE (maxmemory-policy is an LRU one)
@@ -58,6 +70,7 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
     public RdbSnapshotWriter(ChunkSink sink, boolean compress, Keyspace keyspace, boolean idle, boolean aofBase,
                              long usedMemory, long ctimeSeconds, List<byte[]> libraries) {
         this.out = new RdbOutput(CHUNK + 1024, compress);
+        this.compress = compress;
         this.sink = sink;
         this.keyspace = keyspace;
         this.idle = idle;
@@ -99,23 +112,91 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
 
     @Override
     public void key(int db, byte[] key, Object value, long expireAt, int lru) {
-        if (db != currentDb) {
-            out.write(RdbType.OPCODE_SELECTDB);
-            out.writeLength(db);
-            if (!resized[db]) {
-                resized[db] = true;
-                out.write(RdbType.OPCODE_RESIZEDB);
-                out.writeLength(snapshot == null ? 0 : snapshot.size(db));
-                out.writeLength(snapshot == null ? 0 : snapshot.volatileSize(db));
+        if (part != null) {
+            if (side == null) {
+                side = new RdbOutput(64 * 1024, compress);
             }
+            if (db != sideDb) {
+                select(side, db);
+                sideDb = db;
+            }
+            writeKey(side, key, value, expireAt, idle ? idleSeconds(lru) : -1);
+            return;
+        }
+        if (db != currentDb) {
+            select(out, db);
             currentDb = db;
         }
         writeKey(out, key, value, expireAt, idle ? idleSeconds(lru) : -1);
         flushIfFull();
     }
 
+    /**
+     * As {@link #key}, but a big collection's elements are written across calls: what fits before {@code
+     * deadlineNanos} now, the rest by {@link #resume}. The element count goes first and the snapshot does not let
+     * the value change before its last element is written, so the two agree.
+     */
+    @Override
+    public boolean keyInParts(int db, byte[] key, Object value, long expireAt, int lru, long deadlineNanos) {
+        if (part != null) {
+            key(db, key, value, expireAt, lru); // one value in parts at a time
+            return true;
+        }
+        if (db != currentDb) {
+            select(out, db);
+            currentDb = db;
+        }
+        writeKeyHeader(out, key, value, expireAt, idle ? idleSeconds(lru) : -1);
+        part = RdbValues.begin(out, value);
+        if (part == null) {
+            flushIfFull();
+            return true;
+        }
+        sideDb = db;
+        return resume(deadlineNanos);
+    }
+
+    @Override
+    public boolean resume(long deadlineNanos) {
+        if (part == null) {
+            return true;
+        }
+        while (!part.write(out, deadlineNanos, CHUNK)) {
+            flushIfFull();
+            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+        }
+        part = null;
+        if (side != null && side.size() > 0) {
+            out.write(side.array(), 0, side.size());
+            side.reset();
+            currentDb = sideDb;
+        }
+        flushIfFull();
+        return true;
+    }
+
+    /** SELECTDB, and RESIZEDB with the database's sizes at the snapshot's start before its first key. */
+    private void select(RdbOutput o, int db) {
+        o.write(RdbType.OPCODE_SELECTDB);
+        o.writeLength(db);
+        if (!resized[db]) {
+            resized[db] = true;
+            o.write(RdbType.OPCODE_RESIZEDB);
+            o.writeLength(snapshot == null ? 0 : snapshot.size(db));
+            o.writeLength(snapshot == null ? 0 : snapshot.volatileSize(db));
+        }
+    }
+
     /** rdbSaveKeyValuePair: [EXPIRETIME_MS ms] [IDLE seconds] type key value. */
     public static void writeKey(RdbOutput out, byte[] key, Object value, long expireAt, long idleSeconds) {
+        writeKeyHeader(out, key, value, expireAt, idleSeconds);
+        RdbValues.write(out, value);
+    }
+
+    /** Everything of {@link #writeKey} before the value. */
+    private static void writeKeyHeader(RdbOutput out, byte[] key, Object value, long expireAt, long idleSeconds) {
         int type = RdbValues.typeOf(value);
         if (expireAt != -1) {
             out.write(RdbType.OPCODE_EXPIRETIME_MS);
@@ -127,7 +208,6 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
         }
         out.write(type);
         out.writeString(key);
-        RdbValues.write(out, value);
     }
 
     /** estimateObjectIdleTime in seconds, from the wrapping 24-bit LRU clock. */
@@ -140,6 +220,7 @@ public final class RdbSnapshotWriter implements SnapshotConsumer {
     /** EOF; the file writer appends the checksum. */
     @Override
     public void finished() {
+        resume(Long.MAX_VALUE); // the snapshot finishes every value before it ends; this only guards the frame
         out.write(RdbType.OPCODE_EOF);
         flush();
     }

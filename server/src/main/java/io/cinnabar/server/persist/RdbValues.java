@@ -108,17 +108,19 @@ public final class RdbValues {
      */
     private static void writeList(RdbOutput out, ListValue l) {
         out.writeLength(l.nodeCount());
-        l.forEachNode((data, length, compressed, rawBytes) -> {
-            out.writeLength(CONTAINER_PACKED); // this server keeps even huge elements in listpacks
-            if (compressed) {
-                out.write(0xc3); // RDB_ENCVAL << 6 | RDB_ENC_LZF
-                out.writeLength(length);
-                out.writeLength(rawBytes);
-                out.write(data, 0, length);
-            } else {
-                out.writeString(data, 0, length);
-            }
-        });
+        l.forEachNode((data, length, compressed, rawBytes) -> writeNode(out, data, length, compressed, rawBytes));
+    }
+
+    private static void writeNode(RdbOutput out, byte[] data, int length, boolean compressed, int rawBytes) {
+        out.writeLength(CONTAINER_PACKED); // this server keeps even huge elements in listpacks
+        if (compressed) {
+            out.write(0xc3); // RDB_ENCVAL << 6 | RDB_ENC_LZF
+            out.writeLength(length);
+            out.writeLength(rawBytes);
+            out.write(data, 0, length);
+        } else {
+            out.writeString(data, 0, length);
+        }
     }
 
     private static void writeSet(RdbOutput out, SetValue s) {
@@ -142,6 +144,146 @@ public final class RdbValues {
             out.writeString(field);
             out.writeString(value);
         });
+    }
+
+    // ------------------------------------------------------------------ writing in parts
+
+    /** Collections with more elements than this (or lists of more nodes than {@link #PART_MIN_NODES}) go in parts. */
+    static final int PART_MIN_ELEMENTS = 256;
+    static final int PART_MIN_NODES = 2;
+    /** Elements (buckets for tables) written between two looks at the clock and the buffer. */
+    private static final int PART_BATCH = 32;
+
+    /**
+     * The rest of a value being written across several calls, so that a snapshot's slice never has to serialize a
+     * 100,000-element collection whole: the bytes are exactly what {@link #write} gives, the element count
+     * first. The value must not be read or changed until the part is done (the snapshot finishes it at once when a
+     * command looks its key up). Not thread-safe.
+     */
+    public abstract static class Part {
+        /**
+         * Writes more of the value to {@code out}, stopping once {@code out} holds {@code maxSize} bytes or more, or
+         * {@code deadlineNanos} ({@link System#nanoTime}; Long.MAX_VALUE for none) has passed, both checked every
+         * few elements; returns true when the whole value is written.
+         */
+        public abstract boolean write(RdbOutput out, long deadlineNanos, int maxSize);
+
+        static boolean stop(RdbOutput out, long deadlineNanos, int maxSize) {
+            return out.size() >= maxSize || (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0);
+        }
+    }
+
+    /**
+     * rdbSaveObject for a value that may be written in parts: a big hash-table set or hash, skiplist sorted set or
+     * many-node list gets its element count written now and is returned as a {@link Part} for the rest; any other
+     * value is written whole and null returned.
+     */
+    public static Part begin(RdbOutput out, Object value) {
+        if (value instanceof SetValue s && !s.isIntset() && s.size() > PART_MIN_ELEMENTS) {
+            out.writeLength(s.size());
+            return new TablePart(s, null);
+        }
+        if (value instanceof HashValue h && !h.isListpack() && h.size() > PART_MIN_ELEMENTS) {
+            out.writeLength(h.size());
+            return new TablePart(null, h);
+        }
+        if (value instanceof ZSetValue z && !z.isListpack() && z.size() > PART_MIN_ELEMENTS) {
+            out.writeLength(z.size());
+            return new ZsetPart(z);
+        }
+        if (value instanceof ListValue l && l.nodeCount() > PART_MIN_NODES) {
+            out.writeLength(l.nodeCount());
+            return new ListPart(l);
+        }
+        write(out, value);
+        return null;
+    }
+
+    /** The members of a set, or fields and values of a hash, bucket by bucket as {@link #writeSet} writes them. */
+    private static final class TablePart extends Part implements io.cinnabar.server.db.Dict.Visitor {
+        private final SetValue set;
+        private final HashValue hash;
+        private long position;
+        private RdbOutput out;
+
+        TablePart(SetValue set, HashValue hash) {
+            this.set = set;
+            this.hash = hash;
+        }
+
+        @Override
+        public boolean write(RdbOutput out, long deadlineNanos, int maxSize) {
+            this.out = out;
+            do {
+                position = set != null ? set.walk(position, PART_BATCH, this) : hash.walk(position, PART_BATCH, this);
+                if (position < 0) {
+                    return true;
+                }
+            } while (!stop(out, deadlineNanos, maxSize));
+            return false;
+        }
+
+        @Override
+        public void visit(io.cinnabar.server.db.Dict.Entry e) {
+            out.writeString(e.key);
+            if (hash != null) {
+                out.writeString((byte[]) e.value);
+            }
+        }
+    }
+
+    /** A skiplist sorted set from its greatest element down, as {@link #writeZset} writes it. */
+    private static final class ZsetPart extends Part {
+        private final ZSetValue.Cursor cursor;
+
+        ZsetPart(ZSetValue z) {
+            this.cursor = z.at(z.size() - 1);
+        }
+
+        @Override
+        public boolean write(RdbOutput out, long deadlineNanos, int maxSize) {
+            while (true) {
+                for (int i = 0; i < PART_BATCH; i++) {
+                    if (!cursor.valid()) {
+                        return true;
+                    }
+                    out.writeString(cursor.member());
+                    out.writeBinaryDouble(cursor.score());
+                    cursor.prev();
+                }
+                if (stop(out, deadlineNanos, maxSize)) {
+                    return !cursor.valid();
+                }
+            }
+        }
+    }
+
+    /** A list node by node, as {@link #writeList} writes them (a node is up to a few kilobytes). */
+    private static final class ListPart extends Part implements ListValue.NodeVisitor {
+        private final ListValue list;
+        private int node;
+        private RdbOutput out;
+
+        ListPart(ListValue list) {
+            this.list = list;
+        }
+
+        @Override
+        public boolean write(RdbOutput out, long deadlineNanos, int maxSize) {
+            this.out = out;
+            while (node < list.nodeCount()) {
+                list.visitNode(node++, this);
+                if (stop(out, deadlineNanos, maxSize)) {
+                    return node >= list.nodeCount();
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void visit(byte[] data, int length, boolean compressed, int rawBytes) {
+            writeNode(out, data, length, compressed, rawBytes);
+        }
     }
 
     /** ZSET_2 goes from the greatest element to the smallest, as Redis walks its skiplist from the tail. */

@@ -6,7 +6,9 @@ package io.cinnabar.server.persist;
  * once, with the value and expiry it had then, on the executor thread; keys come database by database but a key
  * about to change is given early (serialize-before-mutate), so databases can interleave: a consumer writes SELECTDB
  * or SELECT whenever {@code db} differs from the previous key's. The value must be serialized before the call
- * returns and never kept, since the executor changes it right after. Not thread-safe.
+ * returns and never kept, since the executor changes it right after; except that a big collection may be given
+ * through {@link #keyInParts}, whose value stays unchanged until {@link #resume} says it is written. Not
+ * thread-safe.
  */
 public interface SnapshotConsumer {
     /**
@@ -21,6 +23,24 @@ public interface SnapshotConsumer {
      * {@code Value}), {@code expireAt} in Unix ms or -1, {@code lru} the entry's access clock (IDLE/FREQ).
      */
     void key(int db, byte[] key, Object value, long expireAt, int lru);
+
+    /**
+     * One key whose value may be written in parts across slices (a big collection), so that no slice serializes a
+     * 100,000-element value whole: writes what fits before {@code deadlineNanos} ({@link System#nanoTime}, or
+     * Long.MAX_VALUE for all of it) and returns true when the key is complete, false when {@link #resume} must
+     * continue it. Until then the snapshot neither changes the value nor starts another key in parts, but may give
+     * other keys through {@link #key} (keys about to change), which the consumer must keep apart and write after
+     * this one. Consumers that write every key whole keep this default.
+     */
+    default boolean keyInParts(int db, byte[] key, Object value, long expireAt, int lru, long deadlineNanos) {
+        key(db, key, value, expireAt, lru);
+        return true;
+    }
+
+    /** Continues the key begun by {@link #keyInParts}, as that does; true when it is complete (or none is open). */
+    default boolean resume(long deadlineNanos) {
+        return true;
+    }
 
     /** Every key has been given; the snapshot is complete. */
     void finished();

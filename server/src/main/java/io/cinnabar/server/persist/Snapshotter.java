@@ -8,19 +8,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Drives a point-in-time snapshot ({@link KeyspaceSnapshot}) into a {@link SnapshotConsumer} without fork and
- * without stopping the executor: in the background it gives keys in slices of a small budget (a few hundred keys or
- * about {@link #SLICE_NANOS}), each slice a task of the executor's event loop, so network reads and commands run
- * between slices; writes to keys not given yet give them first (see {@link KeyspaceSnapshot}). While the consumer's
- * writer lags ({@link #throttled}), slices wait, so the memory held stays bounded by what writes give early.
+ * without stopping the executor: in the background it gives keys in slices of a small budget (about {@link
+ * #BUSY_SLICE_NANOS} while clients are served, {@link #IDLE_SLICE_NANOS} when none is), each slice a task of the
+ * executor's event loop, so network reads and commands run between slices (one slice per turn of the loop, after
+ * its I/O); a big collection is written across slices ({@link SnapshotConsumer#keyInParts}); writes to keys not
+ * given yet give them first (see {@link KeyspaceSnapshot}). While the consumer's writer lags ({@link #throttled}),
+ * slices wait, so the memory held stays bounded by what writes give early, and the executor sleeps meanwhile,
+ * which is when the writer thread, at a lower priority ({@link BackgroundPriority}), catches up.
  * Synchronously ({@link #runToEnd}) it gives everything at once (SAVE).
  *
  * <p>One snapshot runs at a time, as Redis has one child: an RDB save or an AOF rewrite. Not thread-safe: the
  * executor's.
  */
 public final class Snapshotter {
-    /** What a slice may take: about 100 microseconds (a request arriving meanwhile waits at most that long). */
-    static final long SLICE_NANOS = 100_000;
-    static final long SLICE_KEYS = 2_000;
+    /**
+     * What a slice may take while clients are being served: a request arriving meanwhile waits at most about that
+     * long, so it is kept under what a GET or SET's p99 is without a save (about 0.1 ms on two cores).
+     */
+    static final long BUSY_SLICE_NANOS = 50_000;
+    /**
+     * What a slice may take when no command has run for {@link #IDLE_AFTER_NANOS}: an idle server saves faster (and
+     * the slices' scheduling costs less), while a request that does arrive waits at most this long.
+     */
+    static final long IDLE_SLICE_NANOS = 250_000;
+    static final long IDLE_AFTER_NANOS = 2_000_000;
+    /** Keys a busy slice may give at most; an idle one gives proportionally more. */
+    static final long SLICE_KEYS = 1_000;
 
     /** How a snapshot ended. */
     public interface Done {
@@ -38,6 +51,9 @@ public final class Snapshotter {
     private RuntimeException failure;
     private boolean ended;
     private final long started = System.nanoTime();
+    /** Stats' commandsProcessed when a slice last saw it move, and when (System.nanoTime). */
+    private long commandsAtLastSlice = -1;
+    private long lastBusyNanos;
 
     /**
      * @param throttled true while the consumer's output should drain before more keys are given in slices
@@ -54,7 +70,22 @@ public final class Snapshotter {
 
     /** Begins the snapshot: this is its point in time. */
     public Snapshotter start() {
-        snapshot = keyspace.startSnapshot(this::give);
+        snapshot = keyspace.startSnapshot(new KeyspaceSnapshot.Sink() {
+            @Override
+            public void key(int db, Dict.Entry e) {
+                give(db, e);
+            }
+
+            @Override
+            public boolean keyInParts(int db, Dict.Entry e, long deadlineNanos) {
+                return giveInParts(db, e, deadlineNanos);
+            }
+
+            @Override
+            public boolean resume(long deadlineNanos) {
+                return resumePart(deadlineNanos);
+            }
+        });
         try {
             consumer.begin(snapshot);
         } catch (RuntimeException e) {
@@ -71,6 +102,30 @@ public final class Snapshotter {
             consumer.key(db, e.key, e.value, e.expireAt, e.lru);
         } catch (RuntimeException ex) {
             failure = ex; // reported when the next slice runs; the write that gave the key goes on
+        }
+    }
+
+    private boolean giveInParts(int db, Dict.Entry e, long deadlineNanos) {
+        if (failure != null) {
+            return true;
+        }
+        try {
+            return consumer.keyInParts(db, e.key, e.value, e.expireAt, e.lru, deadlineNanos);
+        } catch (RuntimeException ex) {
+            failure = ex;
+            return true;
+        }
+    }
+
+    private boolean resumePart(long deadlineNanos) {
+        if (failure != null) {
+            return true;
+        }
+        try {
+            return consumer.resume(deadlineNanos);
+        } catch (RuntimeException ex) {
+            failure = ex; // as in give: a command that finished the value goes on
+            return true;
         }
     }
 
@@ -133,10 +188,20 @@ public final class Snapshotter {
         if (failure != null) {
             finished = true;
         } else if (delayMicros > 0) {
-            // rdb-key-save-delay: a deliberately slow snapshot (tests), one key per slice, without blocking
-            finished = snapshot.step(1, Long.MAX_VALUE);
+            // rdb-key-save-delay: a deliberately slow snapshot (tests), one key or one batch of a big value's
+            // elements per slice, without blocking
+            finished = snapshot.step(1, Long.MAX_VALUE, System.nanoTime());
         } else {
-            finished = snapshot.step(SLICE_KEYS, System.nanoTime() + SLICE_NANOS);
+            // clients first: short slices while commands run (between two slices the event loop serves every
+            // client with input), longer ones once none has run for a while
+            long now = System.nanoTime();
+            long commands = engine.stats().commandsProcessed;
+            if (commands != commandsAtLastSlice) {
+                commandsAtLastSlice = commands;
+                lastBusyNanos = now;
+            }
+            long budget = now - lastBusyNanos < IDLE_AFTER_NANOS ? BUSY_SLICE_NANOS : IDLE_SLICE_NANOS;
+            finished = snapshot.step(SLICE_KEYS * budget / BUSY_SLICE_NANOS, now + budget);
         }
         if (finished || failure != null) {
             end();

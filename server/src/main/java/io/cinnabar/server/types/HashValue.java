@@ -150,6 +150,16 @@ public final class HashValue implements Value {
     }
 
     /**
+     * Walks a table-encoded hash in bucket order, {@code maxBuckets} buckets from {@code position} (0 to start),
+     * the visitor getting the entries (field as key, value a {@code byte[]}); returns the next position, -1 at the
+     * end. A snapshot writes a big hash across slices with it: valid only while the hash is not read or changed
+     * between the calls (see {@link Dict#walk}).
+     */
+    public long walk(long position, int maxBuckets, Dict.Visitor visitor) {
+        return table.walk(position, maxBuckets, visitor);
+    }
+
+    /**
      * One HSCAN step: a listpack answers whole (cursor 0, as Redis's scanGenericCommand does for compact
      * encodings); a table visits buckets from {@code cursor} until about {@code count} fields are found.
      */

@@ -661,6 +661,17 @@ public final class ListValue implements Value {
         }
     }
 
+    /** Visits node {@code n} (0 is the head) as {@link #forEachNode} would: a snapshot writes a long list by node. */
+    public void visitNode(int n, NodeVisitor visitor) {
+        Object node = nodes.get(n);
+        if (node instanceof Listpack lp) {
+            visitor.visit(lp.array(), lp.bytes(), false, lp.bytes());
+        } else {
+            CompressedNode c = (CompressedNode) node;
+            visitor.visit(c.lzf, c.lzf.length, true, c.rawBytes);
+        }
+    }
+
     /** The nodes' listpack sizes added up (DEBUG OBJECT's ql_uncompressed_size). */
     public long uncompressedBytes() {
         long total = 0;

@@ -134,6 +134,16 @@ public final class SetValue implements Value {
         }
     }
 
+    /**
+     * Walks a table-encoded set in bucket order, {@code maxBuckets} buckets from {@code position} (0 to start),
+     * the visitor getting the entries (members are their keys); returns the next position, -1 at the end. A
+     * snapshot writes a big set across slices with it: valid only while the set is not read or changed between the
+     * calls (see {@link Dict#walk}).
+     */
+    public long walk(long position, int maxBuckets, Dict.Visitor visitor) {
+        return table.walk(position, maxBuckets, visitor);
+    }
+
     /** A uniformly chosen member (setTypeRandomElement); the set must not be empty. */
     public byte[] random(SplittableRandom random) {
         if (table != null) {

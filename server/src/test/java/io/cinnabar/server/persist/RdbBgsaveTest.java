@@ -244,4 +244,45 @@ class RdbBgsaveTest {
             }
         }
     }
+
+    /** The BGSAVE writer thread runs at nice 10 (BackgroundPriority) where Linux and renice allow it. */
+    @Test
+    void theBackgroundWriterThreadRunsAtALowerPriority() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.util.stream.Stream.of("/usr/bin/renice", "/bin/renice").anyMatch(f -> Files.exists(Path.of(f))),
+                "no renice");
+        Path file = dir.resolve("dump.rdb");
+        try (CinnabarServer s = start(file, "rdb-key-save-delay", "2000"); RespClient c = new RespClient(s.port())) {
+            for (int i = 0; i < 200; i++) {
+                c.call("SET", "key" + i, "v");
+            }
+            assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+            String nice = null;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!"10".equals(nice) && System.currentTimeMillis() < deadline) {
+                sleep(20);
+                nice = niceOf("cinnabar-rdb-wr");
+            }
+            assertEquals("10", nice);
+            assertEquals("0", niceOf("cinnabar-execut"), "the executor keeps its priority");
+        }
+    }
+
+    /** The nice value of a thread of this process by its (15-character) name, or null. */
+    private static String niceOf(String comm) throws IOException {
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(t.resolve("comm")).trim().equals(comm)) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]; // field 19 of stat
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return null;
+    }
 }
