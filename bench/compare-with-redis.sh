@@ -46,7 +46,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
   --dir "$REDIS_DIR" $SERVER_CONFIG &
 REDIS_PID=$!
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$JAR" --port "$CINNABAR_PORT" --loglevel warning --dir "$CINNABAR_DIR" $SERVER_CONFIG &
+java $JAVA_OPTS -jar "$JAR" --port "$CINNABAR_PORT" --save '' --loglevel warning --dir "$CINNABAR_DIR" $SERVER_CONFIG &
 CINNABAR_PID=$!
 trap 'kill $REDIS_PID $CINNABAR_PID 2>/dev/null || true; sleep 0.5; rm -rf "$REDIS_DIR" "$CINNABAR_DIR"' EXIT
 for port in "$REDIS_PORT" "$CINNABAR_PORT"; do

@@ -294,7 +294,7 @@ final class StreamCommands {
                         group.pel.put(ms, seq, nack);
                         consumer.pel.put(ms, seq, nack);
                     } else {
-                        nack.consumer.pel.remove(ms, seq);
+                        nack.consumer.pel.removeNack(ms, seq, nack);
                         nack.consumer = consumer;
                         nack.deliveryTime = now;
                         nack.deliveryCount = 1;
@@ -1325,7 +1325,7 @@ final class StreamCommands {
         for (StreamID id : ids) {
             StreamNack nack = group.pel.remove(id);
             if (nack != null) {
-                nack.consumer.pel.remove(id);
+                nack.consumer.pel.removeNack(id.ms, id.seq, nack);
                 acknowledged++;
             }
         }
@@ -1562,7 +1562,7 @@ final class StreamCommands {
                         propagateLastId = false;
                         keyspace.dirty++;
                         group.pel.remove(id);
-                        nack.consumer.pel.remove(id);
+                        nack.consumer.pel.removeNack(id.ms, id.seq, nack);
                     }
                     continue;
                 }
@@ -1578,7 +1578,7 @@ final class StreamCommands {
                         consumer = createConsumer(c, c.db, key, group, name);
                     }
                     if (nack.consumer != consumer && nack.consumer != null) {
-                        nack.consumer.pel.remove(id);
+                        nack.consumer.pel.removeNack(id.ms, id.seq, nack);
                     }
                     nack.deliveryTime = deliveryTime;
                     if (retryCount >= 0) {
@@ -1688,7 +1688,7 @@ final class StreamCommands {
                 }
                     keyspace.dirty++;
                     group.pel.remove(id);
-                    nack.consumer.pel.remove(id);
+                    nack.consumer.pel.removeNack(id.ms, id.seq, nack);
                     deletedIds.add(id);
                     count--;
                     continue;
@@ -1700,7 +1700,7 @@ final class StreamCommands {
                     consumer = createConsumer(c, c.db, key, group, name);
                 }
                 if (nack.consumer != consumer && nack.consumer != null) {
-                    nack.consumer.pel.remove(id);
+                    nack.consumer.pel.removeNack(id.ms, id.seq, nack);
                 }
                 nack.deliveryTime = now;
                 if (!justId) {

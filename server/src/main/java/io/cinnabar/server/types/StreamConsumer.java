@@ -5,7 +5,7 @@ public final class StreamConsumer {
     public final byte[] name;
     public long seenTime;
     /** The entries delivered to this consumer and not acknowledged, by ID; values shared with the group PEL. */
-    public final PelMap pel = new PelMap();
+    public final PelMap pel = new PelMap(true);
 
     public StreamConsumer(byte[] name, long now) {
         this.name = name;

@@ -10,6 +10,10 @@ public final class StreamNack {
     public long deliveryCount;
     /** The consumer it was last delivered to; null only for a moment while XCLAIM FORCE creates it. */
     public StreamConsumer consumer;
+    /** The leaf of the consumer's PEL that holds it, so XACK finds it there without a search (see PelMap). */
+    PelMap.Leaf leaf;
+    /** Its slot in {@link #leaf} when it was put there: right unless IDs were since inserted before it. */
+    int slot;
 
     public StreamNack(StreamConsumer consumer, long now) {
         this.consumer = consumer;

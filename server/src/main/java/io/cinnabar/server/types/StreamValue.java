@@ -936,7 +936,7 @@ public final class StreamValue implements Value {
             for (Map.Entry<byte[], StreamGroup> e : groups.entrySet()) {
                 StreamGroup g = e.getValue();
                 bytes += 40 + Types.arrayBytes(e.getKey().length) + 32 + 48 * 2;
-                bytes += g.pel.memoryUsage() + 32L * g.pel.size(); // the map, and a NACK per entry
+                bytes += g.pel.memoryUsage() + 40L * g.pel.size(); // the map, and a NACK per entry
                 for (StreamConsumer c : g.consumers.values()) {
                     bytes += 40 + 32 + Types.arrayBytes(c.name.length) + c.pel.memoryUsage();
                 }
