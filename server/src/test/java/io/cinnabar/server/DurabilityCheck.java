@@ -63,14 +63,21 @@ public final class DurabilityCheck {
             Process server = start(dir, port);
             List<List<Integer>> acked = new ArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong acks = new java.util.concurrent.atomic.AtomicLong();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < clients; t++) {
                 List<Integer> mine = new ArrayList<>();
                 acked.add(mine);
                 int id = t;
-                Thread th = new Thread(() -> write(port, id, mine, stop), "durability-client-" + t);
+                Thread th = new Thread(() -> write(port, id, mine, stop, acks), "durability-client-" + t);
                 th.start();
                 threads.add(th);
+            }
+            // the kill comes at a random time after the load is under way (a loaded machine may take a while to
+            // answer the first write)
+            long firstAckDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (acks.get() == 0 && System.nanoTime() < firstAckDeadline) {
+                Thread.sleep(1);
             }
             long killAfter = 300 + ThreadLocalRandom.current().nextLong(1700);
             Thread.sleep(killAfter);
@@ -109,7 +116,8 @@ public final class DurabilityCheck {
         }
     }
 
-    private static void write(int port, int id, List<Integer> acked, AtomicBoolean stop) {
+    private static void write(int port, int id, List<Integer> acked, AtomicBoolean stop,
+                              java.util.concurrent.atomic.AtomicLong acks) {
         try (Conn c = new Conn(port)) {
             for (int n = 0; !stop.get(); n++) {
                 String reply = c.call("SET", "k:" + id + ":" + n, Integer.toString(n));
@@ -117,6 +125,7 @@ public final class DurabilityCheck {
                     return;
                 }
                 acked.add(n); // acknowledged: it must survive the crash
+                acks.incrementAndGet();
             }
         } catch (IOException killed) {
             // the server went away mid-request: that write was not acknowledged
