@@ -83,6 +83,44 @@ class PubSubTest {
     }
 
     @Test
+    void oneMessageReachesResp2AndResp3SubscribersInTheirOwnShapesAndInOrder() {
+        try (CinnabarServer server = CinnabarServer.builder().build().start();
+             RespClient two = new RespClient(server.port());
+             RespClient three = new RespClient(server.port());
+             RespClient another = new RespClient(server.port());
+             RespClient publisher = new RespClient(server.port())) {
+            three.call("HELLO", "3");
+            two.call("SUBSCRIBE", "ch");
+            three.call("SUBSCRIBE", "ch");
+            another.call("SUBSCRIBE", "ch");
+            three.call("PSUBSCRIBE", "c*");
+            two.call("PSUBSCRIBE", "c?");
+            String large = "x".repeat(40_000); // past the size up to which a frame is shared
+            for (String message : List.of("a\r\nb", "", large, "last")) {
+                assertEquals(":5\r\n", publisher.call("PUBLISH", "ch", message));
+            }
+            for (String message : List.of("a\r\nb", "", large, "last")) {
+                assertEquals(push3("message", "ch", message), two.readReplyText());
+                assertEquals("*4\r\n$8\r\npmessage\r\n$2\r\nc?\r\n$2\r\nch\r\n$" + message.length() + "\r\n"
+                        + message + "\r\n", two.readReplyText());
+                assertEquals(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$" + message.length() + "\r\n" + message + "\r\n",
+                        three.readReplyText());
+                assertEquals(">4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n$2\r\nch\r\n$" + message.length() + "\r\n"
+                        + message + "\r\n", three.readReplyText());
+                assertEquals(push3("message", "ch", message), another.readReplyText());
+            }
+            // shard channels alike
+            two.call("UNSUBSCRIBE");
+            two.call("PUNSUBSCRIBE");
+            two.call("SSUBSCRIBE", "sh");
+            three.call("SSUBSCRIBE", "sh");
+            assertEquals(":2\r\n", publisher.call("SPUBLISH", "sh", "hi"));
+            assertEquals(push3("smessage", "sh", "hi"), two.readReplyText());
+            assertEquals(">3\r\n$8\r\nsmessage\r\n$2\r\nsh\r\n$2\r\nhi\r\n", three.readReplyText());
+        }
+    }
+
+    @Test
     void aScriptsPublishIsDeliveredWhenTheScriptIsOver() {
         try (CinnabarServer server = CinnabarServer.builder().build().start();
              RespClient subscriber = new RespClient(server.port());

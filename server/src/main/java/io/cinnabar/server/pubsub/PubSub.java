@@ -2,9 +2,12 @@ package io.cinnabar.server.pubsub;
 
 import io.cinnabar.protocol.bytes.Ascii;
 import io.cinnabar.protocol.bytes.Glob;
+import io.cinnabar.protocol.bytes.Numbers;
 import io.cinnabar.protocol.reply.ReplyWriter;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Engine;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -158,19 +161,15 @@ public final class PubSub {
         long receivers = 0;
         ArrayList<Client> subscribers = channels.isEmpty() ? null : channels.get(new Channel(channel));
         if (subscribers != null) {
-            for (Client c : subscribers) {
-                deliver(c, Kind.CHANNEL.message, null, channel, message);
-                receivers++;
-            }
+            deliverAll(subscribers, Kind.CHANNEL.message, null, channel, message);
+            receivers += subscribers.size();
         }
         if (!patterns.isEmpty()) {
             for (Map.Entry<Channel, ArrayList<Client>> e : patterns.entrySet()) {
                 byte[] pattern = e.getKey().name;
                 if (Glob.matches(pattern, channel, false)) {
-                    for (Client c : e.getValue()) {
-                        deliver(c, Kind.PATTERN.message, pattern, channel, message);
-                        receivers++;
-                    }
+                    deliverAll(e.getValue(), Kind.PATTERN.message, pattern, channel, message);
+                    receivers += e.getValue().size();
                 }
             }
         }
@@ -183,15 +182,86 @@ public final class PubSub {
         if (subscribers == null) {
             return 0;
         }
-        for (Client c : subscribers) {
-            deliver(c, Kind.SHARD.message, null, channel, message);
-        }
+        deliverAll(subscribers, Kind.SHARD.message, null, channel, message);
         return subscribers.size();
     }
 
     /** True when a message on {@code channel} would reach anybody (keyspace notifications skip building it). */
     public boolean hasSubscribers() {
         return !channels.isEmpty() || !patterns.isEmpty();
+    }
+
+    /**
+     * Messages whose channel and payload together stay under this size are encoded once per PUBLISH and protocol,
+     * and each subscriber's reply buffer gets a copy of the frame in one piece. Redis (addReplyPubsubMessage)
+     * encodes every subscriber's copy anew, four replies of two or three pieces each, as this did: with 100
+     * subscribers those pieces cost more than everything else a PUBLISH does. Larger messages still go piece by
+     * piece, so that the payload can take the large-value path to the socket instead of a copy in every buffer.
+     */
+    static final int SHARED_FRAME_LIMIT = ReplyWriter.LARGE_VALUE;
+
+    /**
+     * Delivers one message to {@code clients}, in their subscription order. A single subscriber (and any keyspace
+     * notification with one listener) gets it written directly: a frame of its own would only add a copy.
+     */
+    private void deliverAll(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
+        if (clients.size() == 1 || !engine.onExecutorThread()
+                || channel.length + message.length >= SHARED_FRAME_LIMIT) {
+            for (Client c : clients) {
+                deliver(c, kind, pattern, channel, message);
+            }
+            return;
+        }
+        byte[] resp2 = null;
+        byte[] resp3 = null;
+        for (Client c : clients) {
+            Subscriptions s = c.subscriptions;
+            if (s != null && s.sink != null) {
+                s.sink.message(channel, message);
+                continue;
+            }
+            if (c.closing || c.closeAsap || c.reply.buffer().refCnt() == 0) {
+                continue;
+            }
+            byte[] frame;
+            if (c.reply.protocol() >= 3) {
+                frame = resp3 == null ? resp3 = frame(3, kind, pattern, channel, message) : resp3;
+            } else {
+                frame = resp2 == null ? resp2 = frame(2, kind, pattern, channel, message) : resp2;
+            }
+            c.reply.raw(frame);
+            if (c.connection() != null) {
+                c.connection().flushSoon();
+            }
+        }
+    }
+
+    /** The message as {@link #deliver} writes it for a client of {@code protocol}, encoded once. */
+    private static byte[] frame(int protocol, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
+        int size = 4 + bulkSize(kind) + bulkSize(channel) + bulkSize(message) + (pattern == null ? 0 : bulkSize(pattern));
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[size]).clear();
+        ReplyWriter r = new ReplyWriter(out);
+        r.protocol(protocol);
+        writeMessage(r, kind, pattern, channel, message);
+        if (out.writerIndex() != size) {
+            throw new IllegalStateException("message frame of " + out.writerIndex() + " bytes, expected " + size);
+        }
+        return out.array();
+    }
+
+    /** A bulk string's encoded size: {@code $<length>\r\n<bytes>\r\n}. */
+    private static int bulkSize(byte[] value) {
+        return 1 + Numbers.digits(value.length) + 2 + value.length + 2;
+    }
+
+    private static void writeMessage(ReplyWriter r, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
+        r.push(pattern == null ? 3 : 4);
+        r.bulk(kind);
+        if (pattern != null) {
+            r.bulk(pattern);
+        }
+        r.bulk(channel);
+        r.bulk(message);
     }
 
     private void deliver(Client c, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
@@ -207,14 +277,7 @@ public final class PubSub {
         if (c.closing || c.closeAsap || c.reply.buffer().refCnt() == 0) {
             return;
         }
-        ReplyWriter r = c.reply;
-        r.push(pattern == null ? 3 : 4);
-        r.bulk(kind);
-        if (pattern != null) {
-            r.bulk(pattern);
-        }
-        r.bulk(channel);
-        r.bulk(message);
+        writeMessage(c.reply, kind, pattern, channel, message);
         if (c.connection() != null) {
             c.connection().flushSoon();
         }
