@@ -205,7 +205,7 @@ public final class PubSub {
      * notification with one listener) gets it written directly: a frame of its own would only add a copy.
      */
     private void deliverAll(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
-        if (clients.size() == 1 || !engine.onExecutorThread()
+        if (clients.size() == 1 || !engine.outsideScript()
                 || channel.length + message.length >= SHARED_FRAME_LIMIT) {
             for (Client c : clients) {
                 deliver(c, kind, pattern, channel, message);
