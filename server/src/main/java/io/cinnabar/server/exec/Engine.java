@@ -57,7 +57,6 @@ public final class Engine {
             "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
     private static final io.cinnabar.server.error.ErrorReply BUSY_FUNCTION = io.cinnabar.server.error.Errors.of(
             "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
-    private final List<Runnable> afterScript = new ArrayList<>();
     /**
      * The effects queue: what a script produces for other clients (MONITOR lines today) while it runs, sent when it
      * has ended.
@@ -261,14 +260,12 @@ public final class Engine {
         return scriptBusyEval ? BUSY_EVAL : BUSY_FUNCTION;
     }
 
-    /** The script ended: data tasks held meanwhile run now. */
+    /**
+     * The script ended. Data tasks (the embedding API's calls) never ran meanwhile: a slow script serves only the
+     * sockets, so they wait in the event loop's queue.
+     */
     public void leaveScriptBusy() {
         scriptBusy = false;
-        List<Runnable> held = new ArrayList<>(afterScript);
-        afterScript.clear();
-        for (Runnable r : held) {
-            r.run();
-        }
     }
 
     /** A script is about to run. */
@@ -292,14 +289,11 @@ public final class Engine {
             }
             scriptMonitorLines.clear();
         }
-        List<Runnable> effects;
-        synchronized (deferredEffects) {
-            if (deferredEffects.isEmpty()) {
-                return;
-            }
-            effects = new ArrayList<>(deferredEffects);
-            deferredEffects.clear();
+        if (deferredEffects.isEmpty()) {
+            return;
         }
+        List<Runnable> effects = new ArrayList<>(deferredEffects);
+        deferredEffects.clear();
         for (Runnable effect : effects) {
             effect.run();
         }
@@ -381,9 +375,7 @@ public final class Engine {
 
     /** An effect on other clients produced by a running script, run when it is over, in the order produced. */
     public void defer(Runnable effect) {
-        synchronized (deferredEffects) {
-            deferredEffects.add(effect);
-        }
+        deferredEffects.add(effect);
     }
 
     /** The keys clients WATCH. */
@@ -657,14 +649,7 @@ public final class Engine {
                 f.completeExceptionally(t);
             }
         };
-        // data tasks wait while a long script owns the keyspace
-        executor.execute(() -> {
-            if (scriptBusy) {
-                afterScript.add(run);
-            } else {
-                run.run();
-            }
-        });
+        executor.execute(run); // a slow script serves only the sockets: this waits for it in the task queue
         try {
             return f.get();
         } catch (InterruptedException e) {

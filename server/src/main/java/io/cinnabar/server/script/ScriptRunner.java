@@ -60,8 +60,12 @@ public final class ScriptRunner {
         final ByteBuf buffer = Unpooled.buffer(64);
         final ReplyWriter out = new ReplyWriter(buffer);
         long startedNanos;
-        /** The caller's command, for FUNCTION STATS (copied: the request's arrays are reused). */
+        /**
+         * The caller's command, for FUNCTION STATS while the script runs: its array is not reused meanwhile (the
+         * caller's input waits for the reply), so it is not copied.
+         */
         final byte[][] command;
+        final int commandLength;
         boolean failed;
         /** The script's writes, handed to the propagation tap by {@link #deliver}. */
         io.cinnabar.server.db.EffectsBatch effects;
@@ -74,7 +78,8 @@ public final class ScriptRunner {
             this.keys = keys;
             this.args = args;
             this.readOnly = readOnly;
-            this.command = java.util.Arrays.copyOf(caller.argv, caller.argc);
+            this.command = caller.argv;
+            this.commandLength = caller.argc;
             out.protocol(caller.reply.protocol());
         }
 

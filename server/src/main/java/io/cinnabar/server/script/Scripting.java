@@ -75,9 +75,9 @@ public final class Scripting {
             w.bulk("name");
             w.bulk(run.name);
             w.bulk("command");
-            w.array(run.command.length);
-            for (byte[] arg : run.command) {
-                w.bulk(arg);
+            w.array(run.commandLength);
+            for (int i = 0; i < run.commandLength; i++) {
+                w.bulk(run.command[i]);
             }
             w.bulk("duration_ms");
             w.integer((System.nanoTime() - run.startedNanos) / 1_000_000);
