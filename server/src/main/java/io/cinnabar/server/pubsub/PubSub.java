@@ -215,12 +215,7 @@ public final class PubSub {
         byte[] resp2 = null;
         byte[] resp3 = null;
         for (Client c : clients) {
-            Subscriptions s = c.subscriptions;
-            if (s != null && s.sink != null) {
-                s.sink.message(channel, message);
-                continue;
-            }
-            if (c.closing || c.closeAsap || c.reply.buffer().refCnt() == 0) {
+            if (!takesIntoBuffer(c, channel, message)) {
                 continue;
             }
             byte[] frame;
@@ -230,9 +225,7 @@ public final class PubSub {
                 frame = resp2 == null ? resp2 = frame(2, kind, pattern, channel, message) : resp2;
             }
             c.reply.raw(frame);
-            if (c.connection() != null) {
-                c.connection().flushSoon();
-            }
+            flushSoon(c);
         }
     }
 
@@ -269,15 +262,26 @@ public final class PubSub {
             engine.defer(() -> deliver(c, kind, pattern, channel, message));
             return;
         }
+        if (takesIntoBuffer(c, channel, message)) {
+            writeMessage(c.reply, kind, pattern, channel, message);
+            flushSoon(c);
+        }
+    }
+
+    /**
+     * Whether the message goes into {@code c}'s reply buffer: an in-process subscriber gets it here instead, and a
+     * client being closed gets nothing.
+     */
+    private static boolean takesIntoBuffer(Client c, byte[] channel, byte[] message) {
         Subscriptions s = c.subscriptions;
         if (s != null && s.sink != null) {
             s.sink.message(channel, message);
-            return;
+            return false;
         }
-        if (c.closing || c.closeAsap || c.reply.buffer().refCnt() == 0) {
-            return;
-        }
-        writeMessage(c.reply, kind, pattern, channel, message);
+        return !c.closing && !c.closeAsap && c.reply.buffer().refCnt() > 0;
+    }
+
+    private static void flushSoon(Client c) {
         if (c.connection() != null) {
             c.connection().flushSoon();
         }
