@@ -2,7 +2,9 @@
 # RDB persistence side by side with Redis 7.0: time to SAVE and to load N keys, GET/SET latency with and without
 # a BGSAVE running, and the server's RSS while it saves.
 #
-# Usage: REDIS_PORT=7402 CINNABAR_PORT=7412 [N=1000000] [PRIORITY="chrt -f 50"] bench/rdb-bench.sh
+# Usage: REDIS_PORT=7402 CINNABAR_PORT=7412 [N=1000000] [PRIORITY=...] bench/rdb-bench.sh
+# PRIORITY prefixes both servers' command lines. Not "chrt -f": a real-time policy is inherited by every thread,
+# and a real-time save writer thread runs without time slicing against the executor.
 # Needs redis-server, redis-cli and redis-benchmark 7.0 on the PATH and dist/target/cinnabar-server.jar
 # (mvn -o -q package -pl dist -am -DskipTests -Dinvoker.skip=true).
 #
@@ -23,7 +25,6 @@ mkdir -p "$WORK/redis" "$WORK/cinnabar"
 JAVA_OPTS=${JAVA_OPTS:-"-Xms2g -Xmx2g -XX:+UseParallelGC"}
 
 now_ms() { date +%s%3N; }
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 start_redis() {
   $PRIORITY redis-server --port "$RP" --bind 127.0.0.1 --dir "$WORK/redis" --dbfilename dump.rdb --save '' \
@@ -33,7 +34,7 @@ start_redis() {
 
 start_cinnabar() {
   # shellcheck disable=SC2086
-  $PRIORITY java $JAVA_OPTS -jar "$JAR" --port "$CP" --dir "$WORK/cinnabar" --save '' \
+  $PRIORITY java $JAVA_OPTS -Xlog:gc:file="$WORK/cinnabar/gc.log" -jar "$JAR" --port "$CP" --dir "$WORK/cinnabar" --save '' \
     --enable-debug-command yes --logfile log >/dev/null 2>&1 &
   CPID=$!
   until redis-cli -p "$CP" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
@@ -67,6 +68,10 @@ fill() {
   redis-benchmark -p "$port" -c 4 -P 100 -r 100000000 -n 100000 RPUSH biglist "e:__rand_int__" >/dev/null
 }
 
+gc_ms() { # Cinnabar's garbage collection pauses so far, whole milliseconds
+  awk '/Pause/ {gsub("ms", "", $NF); s += $NF} END {printf "%d", s}' "$WORK/cinnabar/gc.log" 2>/dev/null || echo 0
+}
+
 timed() { # port, command...: milliseconds of one round trip
   local port=$1; shift
   local t0 t1
@@ -85,11 +90,16 @@ latency() { # port: p50 and p99 of SET and GET (redis-benchmark)
   done
 }
 
+warm() { # port: the same load, unreported, so each measured block starts warm (the JIT compiles what a save under
+  # writes runs, such as serializing a key before a SET changes it; a collection after a reload is in the first)
+  redis-benchmark -p "$1" -c 4 -n 100000 -r "$N" -d 16 -t set,get -q >/dev/null 2>&1
+}
+
 bgsave_loop() { # port: BGSAVE again and again until killed
-  while true; do
-    redis-cli -p "$1" BGSAVE >/dev/null 2>&1 || true
-    while redis-cli -p "$1" INFO persistence | grep -q 'rdb_bgsave_in_progress:1'; do sleep 0.01; done
-  done
+  # One connection asking every 20 ms (refused while a save runs), so a new save starts within 20 ms of the last.
+  # Not a redis-cli process per poll: each costs 2-3 ms of CPU, which on two cores delays both servers' clients
+  # (measured: it alone doubled Cinnabar's p99 during saves).
+  exec redis-cli -p "$1" -r -1 -i 0.02 BGSAVE >/dev/null 2>&1
 }
 
 echo "# machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); N=$N; JAVA_OPTS=$JAVA_OPTS"
@@ -98,31 +108,33 @@ start_cinnabar
 fill "$RP"
 fill "$CP"
 echo "DBSIZE: redis $(redis-cli -p "$RP" dbsize), cinnabar $(redis-cli -p "$CP" dbsize)"
-redis-cli -p "$CP" SAVE >/dev/null # warm-up (JIT) for the second figure
+for _ in 1 2 3; do redis-cli -p "$CP" SAVE >/dev/null; done # warm-up: the JIT compiles the save loop over a few runs
 for round in 1 2 3; do
-  rs=$(timed "$RP" SAVE); cs=$(timed "$CP" SAVE)
-  rl=$(timed "$RP" DEBUG RELOAD NOSAVE); cl=$(timed "$CP" DEBUG RELOAD NOSAVE)
-  echo "round $round: SAVE redis ${rs} ms, cinnabar ${cs} ms; DEBUG RELOAD NOSAVE (flush + load) redis ${rl} ms, cinnabar ${cl} ms"
+  g0=$(gc_ms); rs=$(timed "$RP" SAVE); cs=$(timed "$CP" SAVE); g1=$(gc_ms)
+  rl=$(timed "$RP" DEBUG RELOAD NOSAVE); cl=$(timed "$CP" DEBUG RELOAD NOSAVE); g2=$(gc_ms)
+  echo "round $round: SAVE redis ${rs} ms, cinnabar ${cs} ms (GC pauses $((g1 - g0)) ms); DEBUG RELOAD NOSAVE" \
+    "(flush + load) redis ${rl} ms, cinnabar ${cl} ms (GC pauses $((g2 - g1)) ms)"
 done
 ls -l "$WORK/redis/dump.rdb" "$WORK/cinnabar/dump.rdb" | awk '{print $5, $9}'
 
 echo "## latency without a save"
-echo "redis:";    latency "$RP"
-echo "cinnabar:"; latency "$CP"
+echo "redis:";    warm "$RP"; latency "$RP"
+echo 5 > "/proc/$CPID/clear_refs" 2>/dev/null || echo "(could not reset the RSS high-water mark: the peaks below may predate the runs)"
+echo "cinnabar:"; warm "$CP"; latency "$CP"
+peak_idle=$(awk '/VmHWM/ {print $2}' "/proc/$CPID/status")
 echo "## latency while BGSAVE runs back to back"
 bgsave_loop "$RP" & LOOP=$!
-echo "redis:"; latency "$RP"
+echo "redis:"; warm "$RP"; latency "$RP"
 kill $LOOP; wait $LOOP 2>/dev/null || true
 echo "redis bgsaves: $(redis-cli -p "$RP" INFO persistence | grep -E 'rdb_saves|rdb_last_bgsave_time_sec|rdb_last_cow_size' | tr '\r\n' '  ')"
-base_rss=$(rss_kb "$CPID")
+# The peak RSS, with and without saves under the same load: the kernel's high-water mark, reset before each (no
+# sampler process: forking one every few milliseconds takes CPU from the server on two cores, and it showed in p99)
+echo 5 > "/proc/$CPID/clear_refs" 2>/dev/null
 bgsave_loop "$CP" & LOOP=$!
-( peak=0; while kill -0 $LOOP 2>/dev/null; do r=$(rss_kb "$CPID"); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$WORK/peak"; sleep 0.02; done ) &
-SAMPLER=$!
-echo "cinnabar:"; latency "$CP"
+echo "cinnabar:"; warm "$CP"; latency "$CP"
 kill $LOOP; wait $LOOP 2>/dev/null || true
-wait $SAMPLER 2>/dev/null || true
 echo "cinnabar bgsaves: $(redis-cli -p "$CP" INFO persistence | grep -E 'rdb_saves|rdb_last_bgsave_time_sec|rdb_last_cow_size' | tr '\r\n' '  ')"
-echo "cinnabar RSS before the saves ${base_rss} kB, peak while saving $(cat "$WORK/peak" 2>/dev/null || echo "$base_rss") kB"
+echo "cinnabar peak RSS under the load without saves ${peak_idle} kB, with saves $(awk '/VmHWM/ {print $2}' "/proc/$CPID/status") kB"
 
 echo "## load at startup (the servers' own 'DB loaded from disk' lines)"
 redis-cli -p "$RP" SAVE >/dev/null; redis-cli -p "$CP" SAVE >/dev/null
