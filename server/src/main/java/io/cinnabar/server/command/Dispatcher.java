@@ -104,7 +104,9 @@ public final class Dispatcher {
     private Result process(Client c) {
         byte[][] argv = c.argv;
         int argc = c.argc;
-        long now = engine.clock().millis(); // read once: the interaction time and the command's time snapshot
+        // one clock read: the interaction time, the command's time snapshot and the start of its duration
+        long startNanos = System.nanoTime();
+        long now = engine.clock().millisAt(startNanos);
         c.lastInteraction = now;
         if (Ascii.equalsIgnoreCase(argv[0], QUIT)) {
             // Redis 7.0 answers QUIT before looking anything up, whatever its arguments
@@ -184,7 +186,7 @@ public final class Dispatcher {
             return Result.POSTPONED;
         }
         keyspace.now = now;
-        invoke(c, cmd);
+        invoke(c, cmd, true, startNanos);
         return Result.DONE;
     }
 
@@ -320,7 +322,7 @@ public final class Dispatcher {
 
     /** A command queued in MULTI, run by EXEC: as {@link #callNested}, and CLIENT LIST keeps showing cmd=exec. */
     void callQueued(Client c, CommandSpec cmd) {
-        invoke(c, cmd, false);
+        invoke(c, cmd, false, System.nanoTime());
     }
 
     /**
@@ -359,10 +361,11 @@ public final class Dispatcher {
 
     /** Runs an accepted command and does the bookkeeping Redis's call() does. */
     private void invoke(Client c, CommandSpec cmd) {
-        invoke(c, cmd, true);
+        invoke(c, cmd, true, System.nanoTime());
     }
 
-    private void invoke(Client c, CommandSpec cmd, boolean isLastCommand) {
+    /** {@code startNanos}: System.nanoTime() when the command began, its duration's start. */
+    private void invoke(Client c, CommandSpec cmd, boolean isLastCommand, long startNanos) {
         c.cmd = cmd; // also for scripts' calls: command bodies name themselves in errors through it
         if (isLastCommand) {
             c.lastCmd = cmd;
@@ -378,7 +381,6 @@ public final class Dispatcher {
             batch = commandEffects; // top level only (nested calls see the batch as outer): one is enough
             keyspace.propagator(batch);
         }
-        long start = System.nanoTime();
         // lookups of a command without the write flag change nothing: a snapshot need not take their keys early
         boolean writes = keyspace.snapshotWrites(cmd.has(CommandFlags.WRITE) || !cmd.has(CommandFlags.READONLY));
         try {
@@ -386,7 +388,7 @@ public final class Dispatcher {
         } finally {
             keyspace.snapshotWrites(writes);
         }
-        long nanos = System.nanoTime() - start;
+        long nanos = System.nanoTime() - startNanos;
         long micros = nanos / 1000;
         cmd.calls++;
         cmd.nanos += nanos;
