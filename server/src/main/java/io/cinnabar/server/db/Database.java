@@ -14,7 +14,8 @@ public final class Database {
 
     public final int id;
     final Keyspace keyspace;
-    private final int seed;
+    /** The hash seed of its tables, kept by {@link Keyspace#emptyCopy}. */
+    final int seed;
     Dict keys;
     Dict expires;
     /** Cursor of the active expiry scan over {@link #expires}. */

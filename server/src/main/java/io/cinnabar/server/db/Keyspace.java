@@ -51,6 +51,15 @@ public final class Keyspace {
         }
     }
 
+    /** An empty keyspace whose databases hash keys as {@code like}'s do. */
+    private Keyspace(Keyspace like) {
+        this.random = new SplittableRandom(like.random.nextLong());
+        this.databases = new Database[like.databases.length];
+        for (int i = 0; i < databases.length; i++) {
+            this.databases[i] = new Database(this, i, like.databases[i].seed);
+        }
+    }
+
     /**
      * Begins a point-in-time snapshot: from now on {@code sink} gets each key as it is now, either when
      * {@link KeyspaceSnapshot#step} reaches it or just before a write changes it. Only one runs at a time.
@@ -81,7 +90,9 @@ public final class Keyspace {
 
     /** An empty keyspace with this one's databases, for a load that replaces this one's contents only if it works. */
     public Keyspace emptyCopy() {
-        Keyspace k = new Keyspace(databases.length, random.nextLong());
+        // the same hash seeds (as Redis's one per process): a file this server saved lists keys in its tables'
+        // order, so loaded keys are allocated in the order later walks visit them (SAVE after DEBUG RELOAD)
+        Keyspace k = new Keyspace(this);
         k.markBit = markBit;
         k.now = now;
         return k;
