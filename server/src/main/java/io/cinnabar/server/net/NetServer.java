@@ -215,7 +215,7 @@ public final class NetServer {
         try {
             // no waiting for the warm-up thread: where both need a class, the JVM has one initialise it
             epoll = Epoll.isAvailable();
-            IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+            IoHandlerFactory io = epoll ? EpollIoHandler.newFactory(0, SpinBeforeSleep::new) : NioIoHandler.newFactory();
             group = ExecutorLoop.group("cinnabar-executor", threads, io);
             connections = new DefaultChannelGroup("cinnabar-connections", group.next());
             bind(config.bind(), config.port(), config.tcpBacklog());
