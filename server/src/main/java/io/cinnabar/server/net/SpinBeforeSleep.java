@@ -24,7 +24,7 @@ final class SpinBeforeSleep implements SelectStrategy {
     /** When the loop last found nothing to do (System.nanoTime), or 0 while it is busy. */
     private long idleSince;
     /** When a poll last found ready sockets. */
-    private long lastReadyNanos;
+    private long lastReadyNanos = System.nanoTime() - 2 * RECENT_NANOS; // none yet (nanoTime has any origin)
 
     @Override
     public int calculateStrategy(IntSupplier selectSupplier, boolean hasTasks) throws Exception {
