@@ -104,9 +104,10 @@ public final class Dispatcher {
     private Result process(Client c) {
         byte[][] argv = c.argv;
         int argc = c.argc;
-        // one clock read: the interaction time, the command's time snapshot and the start of its duration
+        // the wall clock read fresh for each command (a caching of it, up to a millisecond old, let a TTL set now
+        // end before now + TTL as a client's own clock reads it); the start of its duration
         long startNanos = System.nanoTime();
-        long now = engine.clock().millisAt(startNanos);
+        long now = engine.clock().millis(); // read once: the interaction time and the command's time snapshot
         c.lastInteraction = now;
         if (Ascii.equalsIgnoreCase(argv[0], QUIT)) {
             // Redis 7.0 answers QUIT before looking anything up, whatever its arguments

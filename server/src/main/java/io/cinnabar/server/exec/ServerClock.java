@@ -14,29 +14,6 @@ public final class ServerClock {
         return System.currentTimeMillis() + offsetMillis;
     }
 
-    /** System.currentTimeMillis() at {@link #syncNanos}, for {@link #millisAt}. */
-    private long syncMillis;
-    private long syncNanos;
-    private boolean synced;
-
-    /**
-     * {@link #millis()} for a moment the caller has just read with {@link System#nanoTime()} (the executor's command
-     * dispatch, which also times the command with it): the wall clock is read again only when a millisecond has
-     * passed since the last read, so a command costs one clock read instead of two (each one is 3-4% of a PING's
-     * server CPU on a VM). At most a millisecond behind {@link #millis()}, and a step of the wall clock is seen
-     * within one. Executor thread only.
-     */
-    public long millisAt(long nanos) {
-        long elapsed = nanos - syncNanos;
-        if (!synced || elapsed >= 1_000_000 || elapsed < 0) {
-            syncMillis = System.currentTimeMillis();
-            syncNanos = nanos;
-            synced = true;
-            return syncMillis + offsetMillis;
-        }
-        return syncMillis + offsetMillis;
-    }
-
     /** Unix time in microseconds. */
     public long micros() {
         java.time.Instant now = java.time.Instant.now();
