@@ -104,9 +104,6 @@ public final class Dispatcher {
     private Result process(Client c) {
         byte[][] argv = c.argv;
         int argc = c.argc;
-        // the wall clock read fresh for each command (a caching of it, up to a millisecond old, let a TTL set now
-        // end before now + TTL as a client's own clock reads it); the start of its duration
-        long startNanos = System.nanoTime();
         long now = engine.clock().millis(); // read once: the interaction time and the command's time snapshot
         c.lastInteraction = now;
         if (Ascii.equalsIgnoreCase(argv[0], QUIT)) {
@@ -187,7 +184,7 @@ public final class Dispatcher {
             return Result.POSTPONED;
         }
         keyspace.now = now;
-        invoke(c, cmd, true, startNanos);
+        invoke(c, cmd);
         return Result.DONE;
     }
 
@@ -323,7 +320,7 @@ public final class Dispatcher {
 
     /** A command queued in MULTI, run by EXEC: as {@link #callNested}, and CLIENT LIST keeps showing cmd=exec. */
     void callQueued(Client c, CommandSpec cmd) {
-        invoke(c, cmd, false, System.nanoTime());
+        invoke(c, cmd, false);
     }
 
     /**
@@ -362,11 +359,10 @@ public final class Dispatcher {
 
     /** Runs an accepted command and does the bookkeeping Redis's call() does. */
     private void invoke(Client c, CommandSpec cmd) {
-        invoke(c, cmd, true, System.nanoTime());
+        invoke(c, cmd, true);
     }
 
-    /** {@code startNanos}: System.nanoTime() when the command began, its duration's start. */
-    private void invoke(Client c, CommandSpec cmd, boolean isLastCommand, long startNanos) {
+    private void invoke(Client c, CommandSpec cmd, boolean isLastCommand) {
         c.cmd = cmd; // also for scripts' calls: command bodies name themselves in errors through it
         if (isLastCommand) {
             c.lastCmd = cmd;
@@ -382,6 +378,7 @@ public final class Dispatcher {
             batch = commandEffects; // top level only (nested calls see the batch as outer): one is enough
             keyspace.propagator(batch);
         }
+        long start = System.nanoTime();
         // lookups of a command without the write flag change nothing: a snapshot need not take their keys early
         boolean writes = keyspace.snapshotWrites(cmd.has(CommandFlags.WRITE) || !cmd.has(CommandFlags.READONLY));
         try {
@@ -389,7 +386,7 @@ public final class Dispatcher {
         } finally {
             keyspace.snapshotWrites(writes);
         }
-        long nanos = System.nanoTime() - startNanos;
+        long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
         cmd.calls++;
         cmd.nanos += nanos;
