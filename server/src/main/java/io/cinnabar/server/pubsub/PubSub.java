@@ -2,7 +2,6 @@ package io.cinnabar.server.pubsub;
 
 import io.cinnabar.protocol.bytes.Ascii;
 import io.cinnabar.protocol.bytes.Glob;
-import io.cinnabar.protocol.bytes.Numbers;
 import io.cinnabar.protocol.reply.ReplyWriter;
 import io.cinnabar.server.exec.Client;
 import io.cinnabar.server.exec.Engine;
@@ -193,58 +192,69 @@ public final class PubSub {
 
     /**
      * Messages whose channel and payload together stay under this size are encoded once per PUBLISH and protocol,
-     * and each subscriber's reply buffer gets a copy of the frame in one piece. Redis (addReplyPubsubMessage)
-     * encodes every subscriber's copy anew, four replies of two or three pieces each, as this did: with 100
-     * subscribers those pieces cost more than everything else a PUBLISH does. Larger messages still go piece by
-     * piece, so that the payload can take the large-value path to the socket instead of a copy in every buffer.
+     * into a heap buffer kept for it, and each subscriber's reply buffer gets a copy of the frame in one piece.
+     * Redis (addReplyPubsubMessage) encodes every subscriber's copy anew, four replies of two or three pieces each,
+     * as this did: with 100 subscribers those pieces cost more than everything else a PUBLISH does, and even with
+     * one, each piece copied into a direct reply buffer is a call of its own (a profile of PUBLISH to one subscriber
+     * found 8% of the executor's time in those copies). Larger messages still go piece by piece, so that the payload
+     * can take the large-value path to the socket instead of a copy in every buffer.
      */
     static final int SHARED_FRAME_LIMIT = ReplyWriter.LARGE_VALUE;
 
-    /**
-     * Delivers one message to {@code clients}, in their subscription order. A single subscriber (and any keyspace
-     * notification with one listener) gets it written directly: a frame of its own would only add a copy.
-     */
+    /** The message frame of the PUBLISH being delivered, per protocol: reused, never shared outside this class. */
+    private final ByteBuf resp2Frame = Unpooled.buffer(256);
+    private final ByteBuf resp3Frame = Unpooled.buffer(256);
+    private final ReplyWriter resp2Writer = new ReplyWriter(resp2Frame);
+    private final ReplyWriter resp3Writer = new ReplyWriter(resp3Frame);
+    /** Deliveries in progress: an in-process listener publishing from its callback must not reuse the frames. */
+    private int delivering;
+
+    {
+        resp3Writer.protocol(3);
+    }
+
+    /** Delivers one message to {@code clients}, in their subscription order. */
     private void deliverAll(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
-        if (clients.size() == 1 || !engine.outsideScript()
-                || channel.length + message.length >= SHARED_FRAME_LIMIT) {
+        if (delivering > 0 || !engine.outsideScript() || channel.length + message.length >= SHARED_FRAME_LIMIT) {
             for (Client c : clients) {
                 deliver(c, kind, pattern, channel, message);
             }
             return;
         }
-        byte[] resp2 = null;
-        byte[] resp3 = null;
-        for (Client c : clients) {
-            if (!takesIntoBuffer(c, channel, message)) {
-                continue;
+        delivering++;
+        try {
+            boolean resp2 = false;
+            boolean resp3 = false;
+            for (Client c : clients) {
+                if (!takesIntoBuffer(c, channel, message)) {
+                    continue;
+                }
+                ByteBuf frame;
+                if (c.reply.protocol() >= 3) {
+                    if (!resp3) {
+                        resp3 = encode(resp3Frame, resp3Writer, kind, pattern, channel, message);
+                    }
+                    frame = resp3Frame;
+                } else {
+                    if (!resp2) {
+                        resp2 = encode(resp2Frame, resp2Writer, kind, pattern, channel, message);
+                    }
+                    frame = resp2Frame;
+                }
+                c.reply.raw(frame.array(), frame.writerIndex());
+                flushSoon(c);
             }
-            byte[] frame;
-            if (c.reply.protocol() >= 3) {
-                frame = resp3 == null ? resp3 = frame(3, kind, pattern, channel, message) : resp3;
-            } else {
-                frame = resp2 == null ? resp2 = frame(2, kind, pattern, channel, message) : resp2;
-            }
-            c.reply.raw(frame);
-            flushSoon(c);
+        } finally {
+            delivering--;
         }
     }
 
-    /** The message as {@link #deliver} writes it for a client of {@code protocol}, encoded once. */
-    private static byte[] frame(int protocol, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
-        int size = 4 + bulkSize(kind) + bulkSize(channel) + bulkSize(message) + (pattern == null ? 0 : bulkSize(pattern));
-        ByteBuf out = Unpooled.wrappedBuffer(new byte[size]).clear();
-        ReplyWriter r = new ReplyWriter(out);
-        r.protocol(protocol);
+    /** Encodes the message into {@code frame} as {@link #deliver} would write it; returns true. */
+    private static boolean encode(ByteBuf frame, ReplyWriter r, byte[] kind, byte[] pattern, byte[] channel,
+            byte[] message) {
+        frame.clear();
         writeMessage(r, kind, pattern, channel, message);
-        if (out.writerIndex() != size) {
-            throw new IllegalStateException("message frame of " + out.writerIndex() + " bytes, expected " + size);
-        }
-        return out.array();
-    }
-
-    /** A bulk string's encoded size: {@code $<length>\r\n<bytes>\r\n}. */
-    private static int bulkSize(byte[] value) {
-        return 1 + Numbers.digits(value.length) + 2 + value.length + 2;
+        return true;
     }
 
     private static void writeMessage(ReplyWriter r, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {

@@ -59,8 +59,9 @@ class AofRewriteTest {
     private void rewriteUnderWrites(String preamble) {
         String digest;
         int writes = 0;
-        // one key per slice, each slice a separate executor task: the rewrite spans thousands of writes
-        try (CinnabarServer s = start("rdb-key-save-delay", "1", "aof-use-rdb-preamble", preamble);
+        // one key per slice, each slice a separate executor task, slowed down until enough writes overlapped it
+        // (how many fit in a fixed delay depends on the machine's load), then at full speed
+        try (CinnabarServer s = start("rdb-key-save-delay", "200", "aof-use-rdb-preamble", preamble);
              RespClient c = new RespClient(s.port()); RespClient w = new RespClient(s.port())) {
             RdbDataSets.load(c, RdbDataSets.commands(11, 4000));
             assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
@@ -71,6 +72,9 @@ class AofRewriteTest {
                     String reply = w.call(RdbBgsaveTest.randomWrite(r, 4000));
                     assertFalse(reply.startsWith("-ERR internal"), reply);
                     writes++;
+                }
+                if (writes == 600) {
+                    assertEquals("+OK\r\n", c.call("CONFIG", "SET", "rdb-key-save-delay", "0"));
                 }
             }
             assertEquals("ok", info(c, "aof_last_bgrewrite_status"));
