@@ -85,8 +85,9 @@ class RdbBgsaveTest {
         Path file = dir.resolve("dump.rdb");
         String digest;
         int writes = 0;
-        // one key per slice, each slice a separate executor task: the save spans thousands of writes
-        try (CinnabarServer s = start(file, "rdb-key-save-delay", "1");
+        // one key per slice, each slice a separate executor task, slowed down until enough writes overlapped it
+        // (how many fit in a fixed delay depends on the machine's load), then at full speed
+        try (CinnabarServer s = start(file, "rdb-key-save-delay", "200");
              RespClient c = new RespClient(s.port()); RespClient w = new RespClient(s.port())) {
             RdbDataSets.load(c, RdbDataSets.commands(11, 4000));
             c.send(RespClient.encode("DEBUG", "DIGEST"));
@@ -102,6 +103,9 @@ class RdbBgsaveTest {
                     String reply = w.call(randomWrite(r, 4000));
                     assertFalse(reply.startsWith("-ERR internal"), reply);
                     writes++;
+                }
+                if (writes == 600) {
+                    assertEquals("+OK\r\n", c.call("CONFIG", "SET", "rdb-key-save-delay", "0"));
                 }
             }
             assertEquals("ok", info(c, "rdb_last_bgsave_status"));

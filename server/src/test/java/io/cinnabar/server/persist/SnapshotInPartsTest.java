@@ -299,7 +299,9 @@ class SnapshotInPartsTest {
         Path file = dir.resolve("dump.rdb");
         String before;
         int writes = 0;
-        try (CinnabarServer s = start(file, "rdb-key-save-delay", "50"); RespClient c = new RespClient(s.port());
+        // slowed down until enough writes overlapped the save (how many fit in a fixed delay depends on the
+        // machine's load), then at full speed
+        try (CinnabarServer s = start(file, "rdb-key-save-delay", "500"); RespClient c = new RespClient(s.port());
              RespClient w = new RespClient(s.port())) {
             List<String[]> cmds = new ArrayList<>(RdbDataSets.commands(13, 3000));
             SplittableRandom r = new SplittableRandom(3);
@@ -320,6 +322,9 @@ class SnapshotInPartsTest {
                     String reply = w.call(cmd);
                     assertFalse(reply.startsWith("-ERR internal"), reply);
                     writes++;
+                }
+                if (writes == 400) {
+                    assertEquals("+OK\r\n", c.call("CONFIG", "SET", "rdb-key-save-delay", "0"));
                 }
             }
             assertEquals("ok", info(c, "rdb_last_bgsave_status"));
