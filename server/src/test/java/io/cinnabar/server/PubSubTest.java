@@ -151,4 +151,27 @@ class PubSubTest {
             assertEquals(":0\r\n", c.call("PUBSUB", "NUMPAT"));
         }
     }
+
+    @Test
+    void aListenerWhoseCallbackPublishesLeavesTheOtherSubscribersCopyIntact() {
+        try (CinnabarServer server = CinnabarServer.builder().config("notify-keyspace-events", "Ex").build().start();
+             RespClient first = new RespClient(server.port());
+             RespClient last = new RespClient(server.port());
+             RespClient c = new RespClient(server.port())) {
+            first.call("SUBSCRIBE", "news", "__keyevent@0__:expired");
+            first.readReplyText(); // the second channel's confirmation
+            c.call("SET", "session", "s", "EX", "60");
+            // the listener sits between the two clients: its callback publishes (an expiry) mid-delivery
+            try (Subscription s = server.subscribe((channel, message) -> server.clock().advance(Duration.ofSeconds(61)),
+                    "news")) {
+                last.call("SUBSCRIBE", "news", "__keyevent@0__:expired");
+                last.readReplyText();
+                assertEquals(":3\r\n", c.call("PUBLISH", "news", "hi"));
+                assertEquals(push3("message", "news", "hi"), first.readReplyText());
+                assertEquals(push3("message", "__keyevent@0__:expired", "session"), first.readReplyText());
+                assertEquals(push3("message", "__keyevent@0__:expired", "session"), last.readReplyText());
+                assertEquals(push3("message", "news", "hi"), last.readReplyText());
+            }
+        }
+    }
 }

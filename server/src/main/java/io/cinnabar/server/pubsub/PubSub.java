@@ -231,15 +231,17 @@ public final class PubSub {
                 }
                 ByteBuf frame;
                 if (c.reply.protocol() >= 3) {
-                    if (!resp3) {
-                        resp3 = encode(resp3Frame, resp3Writer, kind, pattern, channel, message);
-                    }
                     frame = resp3Frame;
-                } else {
-                    if (!resp2) {
-                        resp2 = encode(resp2Frame, resp2Writer, kind, pattern, channel, message);
+                    if (!resp3) {
+                        encode(frame, resp3Writer, kind, pattern, channel, message);
+                        resp3 = true;
                     }
+                } else {
                     frame = resp2Frame;
+                    if (!resp2) {
+                        encode(frame, resp2Writer, kind, pattern, channel, message);
+                        resp2 = true;
+                    }
                 }
                 c.reply.raw(frame.array(), frame.writerIndex());
                 flushSoon(c);
@@ -249,12 +251,11 @@ public final class PubSub {
         }
     }
 
-    /** Encodes the message into {@code frame} as {@link #deliver} would write it; returns true. */
-    private static boolean encode(ByteBuf frame, ReplyWriter r, byte[] kind, byte[] pattern, byte[] channel,
+    /** Encodes the message into {@code frame} (which {@code r} writes to) as {@link #deliver} would write it. */
+    private static void encode(ByteBuf frame, ReplyWriter r, byte[] kind, byte[] pattern, byte[] channel,
             byte[] message) {
         frame.clear();
         writeMessage(r, kind, pattern, channel, message);
-        return true;
     }
 
     private static void writeMessage(ReplyWriter r, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
