@@ -19,6 +19,10 @@
 #   SERVER_CONFIG="--appendonly yes --appendfsync always" TESTS=set bench/compare-with-redis.sh
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
+# ROUNDS=N repeats that four-run round N times per test (the figures are the means of all runs, and the ratio of
+# each round follows in brackets): on a small shared machine one round's noise can exceed the difference measured.
+# The LRANGE tests send fewer requests (a quarter for LRANGE_100, a tenth for the longer ones): a reply of
+# hundreds of elements takes so much longer that the same count would make them most of the run's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -28,6 +32,7 @@ CINNABAR_PORT=${CINNABAR_PORT:-7380}
 CLIENTS=${CLIENTS:-50}
 REQUESTS_P1=${REQUESTS_P1:-200000}
 REQUESTS_P16=${REQUESTS_P16:-2000000}
+ROUNDS=${ROUNDS:-1}
 TESTS=${TESTS:-"set get incr mset ping_inline ping_mbulk"}
 DATA_SIZE=${DATA_SIZE:-3}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
@@ -104,19 +109,42 @@ redis.register_function('bench', function(keys, args) return redis.call('incr', 
   esac
 }
 
+requests_for() { # test requests: the count a test sends (the LRANGE tests' replies are long)
+  case "$1" in
+    lrange_100) echo $(($2 / 4)) ;;
+    lrange_*) echo $(($2 / 10)) ;;
+    *) echo "$2" ;;
+  esac
+}
+
 echo "warming up Cinnabar..." >&2
-for t in $TESTS; do rps "$CINNABAR_PORT" "$t" 16 "$REQUESTS_P16" >/dev/null; rps "$CINNABAR_PORT" "$t" 1 "$REQUESTS_P1" >/dev/null; done
+for t in $TESTS; do
+  rps "$CINNABAR_PORT" "$t" 16 "$(requests_for "$t" "$REQUESTS_P16")" >/dev/null
+  rps "$CINNABAR_PORT" "$t" 1 "$(requests_for "$t" "$REQUESTS_P1")" >/dev/null
+done
 
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "redis: $(redis-server --version | awk '{print $3}'), java: $(java -version 2>&1 | head -1), clients: $CLIENTS, value size: $DATA_SIZE"
 printf '%-12s %3s %14s %14s %7s\n' test P redis cinnabar ratio
 for pipeline in 1 16; do
-  n=$REQUESTS_P1; [ "$pipeline" = 16 ] && n=$REQUESTS_P16
   for t in $TESTS; do
-    r1=$(rps "$REDIS_PORT" "$t" "$pipeline" "$n"); c1=$(rps "$CINNABAR_PORT" "$t" "$pipeline" "$n")
-    c2=$(rps "$CINNABAR_PORT" "$t" "$pipeline" "$n"); r2=$(rps "$REDIS_PORT" "$t" "$pipeline" "$n")
-    awk -v t="$t" -v p="$pipeline" -v r1="$r1" -v r2="$r2" -v c1="$c1" -v c2="$c2" 'BEGIN {
-      r = (r1 + r2) / 2; c = (c1 + c2) / 2
-      printf "%-12s %3s %14.0f %14.0f %6.2fx\n", toupper(t), p, r, c, (r > 0 ? c / r : 0) }'
+    n=$REQUESTS_P1; [ "$pipeline" = 16 ] && n=$REQUESTS_P16
+    n=$(requests_for "$t" "$n")
+    runs=""
+    for _ in $(seq "$ROUNDS"); do
+      r1=$(rps "$REDIS_PORT" "$t" "$pipeline" "$n"); c1=$(rps "$CINNABAR_PORT" "$t" "$pipeline" "$n")
+      c2=$(rps "$CINNABAR_PORT" "$t" "$pipeline" "$n"); r2=$(rps "$REDIS_PORT" "$t" "$pipeline" "$n")
+      runs="$runs $r1 $c1 $c2 $r2"
+    done
+    echo "$runs" | awk -v t="$t" -v p="$pipeline" '{
+      r = 0; c = 0; each = ""
+      for (i = 1; i + 3 <= NF; i += 4) {
+        rr = $i + $(i + 3); cc = $(i + 1) + $(i + 2); r += rr; c += cc
+        each = each sprintf("%s%.2f", (each == "" ? "" : " "), (rr > 0 ? cc / rr : 0))
+      }
+      rounds = NF / 4; r /= 2 * rounds; c /= 2 * rounds
+      printf "%-12s %3s %14.0f %14.0f %6.2fx", toupper(t), p, r, c, (r > 0 ? c / r : 0)
+      if (rounds > 1) printf "  [%s]", each
+      printf "\n" }'
   done
 done
