@@ -110,11 +110,14 @@ redis.register_function('bench', function(keys, args) return redis.call('incr', 
 }
 
 requests_for() { # test requests: the count a test sends (the LRANGE tests' replies are long)
+  local n=$2
   case "$1" in
-    lrange_100) echo $(($2 / 4)) ;;
-    lrange_*) echo $(($2 / 10)) ;;
-    *) echo "$2" ;;
+    lrange_100) n=$((n / 4)) ;;
+    lrange_*) n=$((n / 10)) ;;
   esac
+  # redis-benchmark fills the list with as many LPUSHes as requests: LRANGE_600 needs 600 elements or more
+  [ "$n" -ge 1000 ] || [ "$n" -ge "$2" ] || n=$(($2 < 1000 ? $2 : 1000))
+  echo "$n"
 }
 
 echo "warming up Cinnabar..." >&2
