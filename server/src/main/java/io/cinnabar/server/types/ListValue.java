@@ -76,6 +76,11 @@ public final class ListValue implements Value {
         return n;
     }
 
+    /** Bytes left unused at the end of node {@code n}'s array (0 for a compressed node). */
+    int spareRoom(int n) {
+        return nodes.get(n) instanceof Listpack lp ? lp.array().length - lp.bytes() : 0;
+    }
+
     /** Whether node {@code n} is compressed now. */
     boolean compressedAt(int n) {
         return nodes.get(n) instanceof CompressedNode;
@@ -179,6 +184,9 @@ public final class ListValue implements Value {
                 return;
             }
         }
+        if (!nodes.isEmpty()) {
+            ((Listpack) nodes.get(0)).trim(); // full: its growth room would stay unused (see pushTail)
+        }
         Listpack node = new Listpack();
         node.prepend(element);
         nodes.add(0, node);
@@ -197,6 +205,11 @@ public final class ListValue implements Value {
                 size++;
                 return;
             }
+        }
+        if (last >= 0) {
+            // The full node keeps no spare room: its array grew a size class at a time and would otherwise carry up
+            // to a fifth of its size unused for as long as it lives (Redis reallocates a listpack to the byte).
+            ((Listpack) nodes.get(last)).trim();
         }
         Listpack node = new Listpack();
         node.append(element);

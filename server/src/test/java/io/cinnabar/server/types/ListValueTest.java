@@ -43,6 +43,21 @@ class ListValueTest {
     }
 
     @Test
+    void fullNodesKeepNoSpareRoomAtEitherEnd() {
+        ListValue l = new ListValue(-2); // 8 KB nodes
+        for (int i = 0; i < 5000; i++) {
+            l.pushTail(b("element:" + i));
+            l.pushHead(b("element:" + i));
+        }
+        int last = l.nodeCount() - 1;
+        assertTrue(last >= 4, "nodes: " + l.nodeCount());
+        for (int n = 1; n < last; n++) {
+            assertEquals(0, l.spareRoom(n), "node " + n);
+        }
+        assertTrue(l.spareRoom(last) * 4 < 8192, "the open end node grows a size class at a time");
+    }
+
+    @Test
     void insertSplitsAFullNodeAndKeepsTheOrder() {
         ListValue l = new ListValue(2);
         l.pushTail(b("a"));

@@ -65,6 +65,24 @@ class ListpackTest {
     // ------------------------------------------------------------------ bytes as Redis writes them
 
     @Test
+    void arraysGrowThroughJemallocSizeClasses() {
+        assertEquals(8, Listpack.roomFor(7));
+        assertEquals(64, Listpack.roomFor(64));
+        assertEquals(80, Listpack.roomFor(65));
+        assertEquals(128, Listpack.roomFor(128));
+        assertEquals(160, Listpack.roomFor(129));
+        assertEquals(192, Listpack.roomFor(167)); // a hash of 10 six-byte fields and values: 167 bytes
+        assertEquals(10240, Listpack.roomFor(8193));
+        Listpack lp = new Listpack();
+        for (int i = 0; i < 10; i++) {
+            lp.append(("field" + i).getBytes(StandardCharsets.US_ASCII));
+            lp.append(("value" + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        assertEquals(167, lp.bytes());
+        assertEquals(192, lp.array().length);
+    }
+
+    @Test
     void emptyListpackIsHeaderAndEndMarker() {
         Listpack lp = new Listpack();
         assertEquals("070000000000ff", hex(lp.toBytes()));
