@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loads the same data into an embedded Cinnabar and into a real redis-server, and compares what it costs: for
- * Cinnabar the heap in use after a full GC once loaded, less that after a FLUSHALL; for Redis the growth of its resident set
- * (used_memory_rss) and of used_memory. Each data set gets fresh servers. Run with bench/memory-compare.sh (needs
- * redis-server on PATH); arguments: a divisor of the sizes, and a part of the data set names to run only those.
- * Prints one table row per data set. Replies are one line, or a bulk string (XADD).
+ * Cinnabar the heap in use after a full GC once loaded, less that after a FLUSHALL; for Redis the growth of its
+ * resident set (used_memory_rss) and of used_memory. Each data set gets fresh servers. Run with
+ * bench/memory-compare.sh (needs redis-server on PATH); arguments: a divisor of the sizes, and a part of the data
+ * set names to run only those. Prints one table row per data set. Replies are one line, or a bulk string (XADD).
  */
 public final class MemoryComparison {
     private MemoryComparison() {

@@ -27,10 +27,9 @@ import java.util.Arrays;
  *
  * <p>Unlike Redis, which reallocates to the exact size on every write, the array keeps spare room at its end (up
  * to the next of jemalloc's size classes, {@link #roomFor}) so that appends are amortised; {@link #toBytes()} and
- * {@link #trim()} drop it. The element count is also kept in a
- * field, so {@link #size()} never walks; the header count still follows Redis's rules (it sticks at 65535 once
- * the count reaches it and is written back by {@link #size()} when the count falls below again, as
- * {@code lpLength} does), so the bytes stay Redis's.
+ * {@link #trim()} drop it. The element count is also kept in a field, so {@link #size()} never walks; the header
+ * count still follows Redis's rules (it sticks at 65535 once the count reaches it and is written back by {@link
+ * #size()} when the count falls below again, as {@code lpLength} does), so the bytes stay Redis's.
  *
  * <p>Not thread-safe: owned by the executor like every value.
  */

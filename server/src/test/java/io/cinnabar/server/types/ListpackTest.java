@@ -62,7 +62,7 @@ class ListpackTest {
         return out;
     }
 
-    // ------------------------------------------------------------------ bytes as Redis writes them
+    // ------------------------------------------------------------------ room in the array
 
     @Test
     void arraysGrowThroughJemallocSizeClasses() {
@@ -81,6 +81,8 @@ class ListpackTest {
         assertEquals(167, lp.bytes());
         assertEquals(192, lp.array().length);
     }
+
+    // ------------------------------------------------------------------ bytes as Redis writes them
 
     @Test
     void emptyListpackIsHeaderAndEndMarker() {
