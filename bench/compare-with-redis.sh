@@ -19,6 +19,7 @@
 #   SERVER_CONFIG="--appendonly yes --appendfsync always" TESTS=set bench/compare-with-redis.sh
 # Each test runs Redis first, then Cinnabar, then both again in the opposite order; each side's figure is the
 # mean of its two runs, so drift on a shared machine hits both alike. Cinnabar gets a warm-up run first (the JIT).
+# PIPELINES="1" (or "16") runs one of the two pipeline depths only; any other depth uses REQUESTS_P16.
 # ROUNDS=N repeats that four-run round N times per test (the figures are the means of all runs, and the ratio of
 # each round follows in brackets): on a small shared machine one round's noise can exceed the difference measured.
 # The LRANGE tests send fewer requests (a quarter for LRANGE_100, a tenth for the longer ones): a reply of
@@ -33,6 +34,7 @@ CLIENTS=${CLIENTS:-50}
 REQUESTS_P1=${REQUESTS_P1:-200000}
 REQUESTS_P16=${REQUESTS_P16:-2000000}
 ROUNDS=${ROUNDS:-1}
+PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-"set get incr mset ping_inline ping_mbulk"}
 DATA_SIZE=${DATA_SIZE:-3}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
@@ -121,7 +123,7 @@ requests_for() { # test requests: the count a test sends (the LRANGE tests' repl
 }
 
 echo "warming up Cinnabar..." >&2
-for t in $TESTS; do
+for t in $TESTS; do # both depths whatever PIPELINES says: the JIT compiles what both run
   rps "$CINNABAR_PORT" "$t" 16 "$(requests_for "$t" "$REQUESTS_P16")" >/dev/null
   rps "$CINNABAR_PORT" "$t" 1 "$(requests_for "$t" "$REQUESTS_P1")" >/dev/null
 done
@@ -129,9 +131,9 @@ done
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "redis: $(redis-server --version | awk '{print $3}'), java: $(java -version 2>&1 | head -1), clients: $CLIENTS, value size: $DATA_SIZE"
 printf '%-12s %3s %14s %14s %7s\n' test P redis cinnabar ratio
-for pipeline in 1 16; do
+for pipeline in $PIPELINES; do
   for t in $TESTS; do
-    n=$REQUESTS_P1; [ "$pipeline" = 16 ] && n=$REQUESTS_P16
+    n=$REQUESTS_P1; [ "$pipeline" = 1 ] || n=$REQUESTS_P16
     n=$(requests_for "$t" "$n")
     runs=""
     for _ in $(seq "$ROUNDS"); do
