@@ -183,9 +183,7 @@ public final class ListValue implements Value {
                 size++;
                 return;
             }
-        }
-        if (!nodes.isEmpty()) {
-            ((Listpack) nodes.get(0)).trim(); // full: its growth room would stay unused (see pushTail)
+            head.trim(); // full: its growth room would stay unused (see pushTail)
         }
         Listpack node = new Listpack();
         node.prepend(element);
@@ -205,11 +203,9 @@ public final class ListValue implements Value {
                 size++;
                 return;
             }
-        }
-        if (last >= 0) {
             // The full node keeps no spare room: its array grew a size class at a time and would otherwise carry up
             // to a fifth of its size unused for as long as it lives (Redis reallocates a listpack to the byte).
-            ((Listpack) nodes.get(last)).trim();
+            tail.trim();
         }
         Listpack node = new Listpack();
         node.append(element);
